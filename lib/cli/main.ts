@@ -1,0 +1,63 @@
+/**
+ * `deno task cxr <command>`: the command-line entry. Each command lives in its own module
+ * under `lib/cli/` and exports `main(args)`; the notebooks and `reproduce` call the same `lib/`
+ * functions those modules call.
+ *
+ * @module
+ */
+import { CxrError } from "../errors.ts";
+
+/** Command name -> module (relative to this file) and one-line help. */
+const COMMANDS: Record<string, { module: string; help: string }> = {
+  manifest: { module: "./manifest.ts", help: "scan a dataset and write its manifest CSV" },
+  split: { module: "./split.ts", help: "write train/val/test CSVs (paper | patient | official)" },
+  prepare: { module: "./prepare.ts", help: "decode, resize and cache every image" },
+  data: { module: "./data.ts", help: "data fetch: download the Kermany set (needs internet)" },
+  weights: { module: "./weights.ts", help: "weights fetch | verify: ImageNet MobileNetV2 weights" },
+  summary: { module: "./summary.ts", help: "print a model's layers and parameter counts" },
+  train: { module: "./train.ts", help: "two-stage training into a run directory" },
+  "augment-preview": { module: "./augment_preview.ts", help: "grid PNG of augmented images" },
+  metrics: { module: "./metrics.ts", help: "metrics from a predictions CSV" },
+  evaluate: { module: "./evaluate.ts", help: "evaluate a run's best checkpoint" },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.help}`);
+  return `usage: deno task cxr <command> [flags]\n\ncommands:\n${lines.join("\n")}\n`;
+}
+
+/** Runs one CLI command; returns the process exit code. */
+export async function runCli(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`error: unknown command '${name}'\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    const mod = await import(command.module);
+    await mod.main(rest);
+    return 0;
+  } catch (err) {
+    if (err instanceof CxrError) {
+      console.error(`error: ${err.message}`);
+      return err.exitCode;
+    }
+    // node:util parseArgs throws TypeErrors with a code for unknown or malformed flags.
+    const code = (err as { code?: string }).code;
+    if (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS")) {
+      console.error(`error: ${(err as Error).message} (try: deno task cxr ${name} --help)`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+if (import.meta.main) {
+  Deno.exit(await runCli(Deno.args));
+}
