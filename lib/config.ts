@@ -1,0 +1,347 @@
+/**
+ * The experiment configuration: one typed object holding every setting of a training run, with
+ * the paper's values as defaults, loaded from an optional JSON file and then CLI flags, and
+ * validated with messages that name the bad field.
+ *
+ * Precedence: profile defaults < JSON file (`--config FILE`) < CLI flags.
+ *
+ * Epochs: `stage1Epochs + stage2Epochs` is the paper's "at most 15 epochs" (default 5 + 10).
+ * Stage 1 trains the head on a frozen base at `stage1LearningRate`; stage 2 unfreezes the base
+ * from `fineTuneFrom` onwards at `stage2LearningRate`. Early stopping acts within each stage
+ * (patience counted per stage), so stage 2 still runs when stage 1 stops early.
+ *
+ * @example
+ * ```ts
+ * import { loadConfig } from "./config.ts";
+ * const config = await loadConfig({ profile: "quick", overrides: { seed: 3 } });
+ * console.log(config.inputSize); // 96
+ * ```
+ *
+ * @module
+ */
+import { readFile } from "node:fs/promises";
+import { CxrError, fail } from "./errors.ts";
+
+/** Model families the training CLI builds. */
+export type ModelName = "mobilenetv2" | "baseline";
+/** How the data is split (see lib/data): image-level 80/10/10, patient-level, or Kaggle folders. */
+export type SplitStrategy = "paper" | "patient" | "official";
+/** `quick`: a small subset at a small input for a smoke run; `full`: the paper's protocol. */
+export type Profile = "quick" | "full";
+
+/** Augmentation ranges (see lib/augment). A range of 0 disables that transform. */
+export interface AugmentConfig {
+  /** Whether training images are augmented at all. Default true. */
+  enabled: boolean;
+  /** Maximum rotation in degrees, drawn uniformly in [-r, r]. Default 10. */
+  rotation: number;
+  /** Maximum zoom as a fraction, scale drawn uniformly in [1-z, 1+z]. Default 0.1. */
+  zoom: number;
+  /** Maximum contrast change as a fraction, factor drawn uniformly in [1-c, 1+c]. Default 0.1. */
+  contrast: number;
+  /** Random horizontal flip with probability 0.5. Default true. */
+  flip: boolean;
+}
+
+/** Every setting of one training run. Stored as `<run-dir>/config.json`. */
+export interface ExperimentConfig {
+  /** Model family. Default "mobilenetv2". */
+  model: ModelName;
+  /** Split strategy. Default "patient" (the rigorous one; the paper's is "paper"). */
+  split: SplitStrategy;
+  /** Profile the defaults came from. Default "full". */
+  profile: Profile;
+  /** Seed for the split, shuffling, augmentation and subset. Default 42. */
+  seed: number;
+  /** Square input size in pixels. Default 224. */
+  inputSize: number;
+  /** Train/val/test fractions for the "paper" and "patient" splits. Default [0.8, 0.1, 0.1]. */
+  fractions: [number, number, number];
+  /** Images per training step. Default 32. */
+  batchSize: number;
+  /** Epochs of stage 1 (frozen base, head trained). Default 5. */
+  stage1Epochs: number;
+  /** Epochs of stage 2 (fine-tuning from `fineTuneFrom`). Default 10. For baseline: 0. */
+  stage2Epochs: number;
+  /** AdamW learning rate in stage 1. Default 1e-4. */
+  stage1LearningRate: number;
+  /** AdamW learning rate in stage 2. Default 1e-5. */
+  stage2LearningRate: number;
+  /** AdamW decoupled weight decay (Keras' AdamW default). Default 0.004. */
+  weightDecay: number;
+  /** Dropout rate of the head. Default 0.2. */
+  dropout: number;
+  /**
+   * First layer that is trained in stage 2: the base is cut at the output of the layer before
+   * it. Default "block_13_expand" (blocks 13-16 and Conv_1 fine-tuned; the cut is the output of
+   * block_12_add, a clean point with no skip connection crossing it).
+   */
+  fineTuneFrom: string;
+  /** Epochs without improvement of `monitor` before a stage stops. Default 3. */
+  patience: number;
+  /** Quantity early stopping and the best checkpoint watch. Default "val_accuracy". */
+  monitor: "val_accuracy" | "val_loss";
+  /** Augmentation of training images. */
+  augment: AugmentConfig;
+  /** Weight classes by `n / (2 * n_class)` in the loss ("balanced") or not ("none"). Default "none". */
+  classWeights: "none" | "balanced";
+  /**
+   * Compute the frozen part's output once per stage and train the rest from that cache. Images
+   * are augmented before the frozen part, so with the cache each training image is seen in
+   * `augmentViews` fixed augmented versions (cycled over epochs) instead of a fresh one per
+   * epoch. Default true (the only way the full protocol fits a 2-core CPU).
+   */
+  cacheFrozenFeatures: boolean;
+  /** Augmented views per training image kept in the feature cache. Default 1. */
+  augmentViews: number;
+  /** Images per class in a stratified training subset; 0 = all. Default 0 (quick: 48). */
+  subsetPerClass: number;
+  /** Basename of the best checkpoint folder. Default "best_<model>_chestxray". */
+  checkpointName: string;
+  /** Dataset root (filled from `--data` / CXR_DATA_DIR when empty). */
+  dataRoot: string;
+  /** ImageNet weights folder (filled from `--weights` / CXR_WEIGHTS_DIR when empty). */
+  weightsDir: string;
+}
+
+const PAPER_DEFAULTS: ExperimentConfig = {
+  model: "mobilenetv2",
+  split: "patient",
+  profile: "full",
+  seed: 42,
+  inputSize: 224,
+  fractions: [0.8, 0.1, 0.1],
+  batchSize: 32,
+  stage1Epochs: 5,
+  stage2Epochs: 10,
+  stage1LearningRate: 1e-4,
+  stage2LearningRate: 1e-5,
+  weightDecay: 0.004,
+  dropout: 0.2,
+  fineTuneFrom: "block_13_expand",
+  patience: 3,
+  monitor: "val_accuracy",
+  augment: { enabled: true, rotation: 10, zoom: 0.1, contrast: 0.1, flip: true },
+  classWeights: "none",
+  cacheFrozenFeatures: true,
+  augmentViews: 1,
+  subsetPerClass: 0,
+  checkpointName: "",
+  dataRoot: "",
+  weightsDir: "",
+};
+
+/** What `quick` changes: a stratified 48+48 training subset at 96 px, 1+1 epochs. */
+const QUICK: Partial<ExperimentConfig> = {
+  profile: "quick",
+  inputSize: 96,
+  batchSize: 16,
+  stage1Epochs: 1,
+  stage2Epochs: 1,
+  subsetPerClass: 48,
+};
+
+/** Options for {@linkcode loadConfig}. */
+export interface LoadConfigOptions {
+  /** Profile whose defaults apply first. Default: the file's `profile`, else "full". */
+  profile?: Profile;
+  /** JSON file with a partial (or complete) config. Default: none. */
+  file?: string;
+  /** Values from CLI flags; they win over the file. Default: none. */
+  overrides?: Partial<ExperimentConfig>;
+}
+
+/** The defaults of a profile for a model (baseline has no fine-tuning stage). */
+export function defaultConfig(profile: Profile = "full", model: ModelName = "mobilenetv2") {
+  const config: ExperimentConfig = structuredClone({
+    ...PAPER_DEFAULTS,
+    ...(profile === "quick" ? QUICK : {}),
+  });
+  config.model = model;
+  if (model === "baseline") {
+    // Trained from scratch: one stage of all epochs, at Adam's usual 1e-3 (the paper's 1e-4 is
+    // for a pretrained base).
+    config.stage1Epochs += config.stage2Epochs;
+    config.stage2Epochs = 0;
+    config.stage1LearningRate = 1e-3;
+    config.cacheFrozenFeatures = false;
+  }
+  return config;
+}
+
+/** Loads defaults, then `file`, then `overrides`, and validates the result. */
+export async function loadConfig(options: LoadConfigOptions = {}): Promise<ExperimentConfig> {
+  let fromFile: Record<string, unknown> = {};
+  if (options.file) {
+    let text: string;
+    try {
+      text = await readFile(options.file, "utf8");
+    } catch (err) {
+      throw new CxrError(`cannot read config file ${options.file}: ${(err as Error).message}`);
+    }
+    try {
+      fromFile = JSON.parse(text);
+    } catch (err) {
+      fail(`config file ${options.file} is not valid JSON: ${(err as Error).message}`);
+    }
+    if (typeof fromFile !== "object" || fromFile === null || Array.isArray(fromFile)) {
+      fail(`config file ${options.file} must hold a JSON object`);
+    }
+  }
+  const overrides = (options.overrides ?? {}) as Record<string, unknown>;
+  const profile = (options.profile ?? overrides.profile ?? fromFile.profile ?? "full") as Profile;
+  const model = (overrides.model ?? fromFile.model ?? "mobilenetv2") as ModelName;
+  checkEnum("profile", profile, ["quick", "full"]);
+  checkEnum("model", model, ["mobilenetv2", "baseline"]);
+  const merged = mergeConfig(defaultConfig(profile, model), fromFile, options.file);
+  return validateConfig(mergeConfig(merged, overrides, "flags"));
+}
+
+function mergeConfig(
+  base: ExperimentConfig,
+  patch: Record<string, unknown>,
+  source = "input",
+): ExperimentConfig {
+  const out = structuredClone(base) as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    if (!(key in out)) {
+      fail(
+        `unknown config field '${key}' in ${source}; known fields: ${Object.keys(out).join(", ")}`,
+      );
+    }
+    if (key === "augment") {
+      if (typeof value !== "object" || value === null || Array.isArray(value)) {
+        fail(`config field 'augment' must be an object (in ${source})`);
+      }
+      const aug = out.augment as Record<string, unknown>;
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+        if (!(k in aug)) {
+          fail(
+            `unknown config field 'augment.${k}' in ${source}; known: ${
+              Object.keys(aug).join(", ")
+            }`,
+          );
+        }
+        aug[k] = v;
+      }
+    } else {
+      out[key] = value;
+    }
+  }
+  return out as unknown as ExperimentConfig;
+}
+
+function checkEnum(field: string, value: unknown, allowed: readonly string[]): void {
+  if (typeof value !== "string" || !allowed.includes(value)) {
+    fail(
+      `config field '${field}' is ${JSON.stringify(value)}; expected one of ${allowed.join(", ")}`,
+    );
+  }
+}
+
+function checkNumber(
+  field: string,
+  value: unknown,
+  { min = -Infinity, max = Infinity, integer = false, exclusiveMin = false } = {},
+): void {
+  const ok = typeof value === "number" && Number.isFinite(value) &&
+    (exclusiveMin ? value > min : value >= min) && value <= max &&
+    (!integer || Number.isInteger(value));
+  if (!ok) {
+    const kind = integer ? "an integer" : "a number";
+    const range = `${exclusiveMin ? ">" : ">="} ${min}${max < Infinity ? ` and <= ${max}` : ""}`;
+    fail(`config field '${field}' is ${JSON.stringify(value)}; expected ${kind} ${range}`);
+  }
+}
+
+function checkBoolean(field: string, value: unknown): void {
+  if (typeof value !== "boolean") {
+    fail(`config field '${field}' is ${JSON.stringify(value)}; expected true or false`);
+  }
+}
+
+/** Checks every field of `config`; throws a CxrError naming the first bad one. Returns it. */
+export function validateConfig(config: ExperimentConfig): ExperimentConfig {
+  checkEnum("model", config.model, ["mobilenetv2", "baseline"]);
+  checkEnum("split", config.split, ["paper", "patient", "official"]);
+  checkEnum("profile", config.profile, ["quick", "full"]);
+  checkEnum("monitor", config.monitor, ["val_accuracy", "val_loss"]);
+  checkEnum("classWeights", config.classWeights, ["none", "balanced"]);
+  checkNumber("seed", config.seed, { min: 0, max: 2 ** 32 - 1, integer: true });
+  checkNumber("inputSize", config.inputSize, { min: 32, max: 1024, integer: true });
+  if (config.inputSize % 32 !== 0) {
+    fail(
+      `config field 'inputSize' is ${config.inputSize}; expected a multiple of 32 (MobileNetV2 downsamples 32x)`,
+    );
+  }
+  const f = config.fractions;
+  if (!Array.isArray(f) || f.length !== 3 || f.some((x) => typeof x !== "number" || !(x > 0))) {
+    fail(
+      `config field 'fractions' is ${
+        JSON.stringify(f)
+      }; expected three positive numbers [train, val, test]`,
+    );
+  }
+  if (Math.abs(f[0] + f[1] + f[2] - 1) > 1e-6) {
+    fail(`config field 'fractions' sums to ${f[0] + f[1] + f[2]}; expected 1`);
+  }
+  checkNumber("batchSize", config.batchSize, { min: 1, max: 4096, integer: true });
+  checkNumber("stage1Epochs", config.stage1Epochs, { min: 0, max: 1000, integer: true });
+  checkNumber("stage2Epochs", config.stage2Epochs, { min: 0, max: 1000, integer: true });
+  if (config.stage1Epochs + config.stage2Epochs < 1) {
+    fail("config fields 'stage1Epochs' + 'stage2Epochs' must be at least 1");
+  }
+  if (config.model === "baseline" && config.stage2Epochs > 0) {
+    fail(
+      "config field 'stage2Epochs' must be 0 for the baseline (it has no pretrained base to fine-tune)",
+    );
+  }
+  checkNumber("stage1LearningRate", config.stage1LearningRate, {
+    min: 0,
+    max: 1,
+    exclusiveMin: true,
+  });
+  checkNumber("stage2LearningRate", config.stage2LearningRate, {
+    min: 0,
+    max: 1,
+    exclusiveMin: true,
+  });
+  checkNumber("weightDecay", config.weightDecay, { min: 0, max: 1 });
+  checkNumber("dropout", config.dropout, { min: 0, max: 0.99 });
+  if (typeof config.fineTuneFrom !== "string" || config.fineTuneFrom === "") {
+    fail(
+      `config field 'fineTuneFrom' is ${
+        JSON.stringify(config.fineTuneFrom)
+      }; expected a layer name such as "block_13_expand"`,
+    );
+  }
+  checkNumber("patience", config.patience, { min: 0, max: 1000, integer: true });
+  const a = config.augment;
+  checkBoolean("augment.enabled", a.enabled);
+  checkNumber("augment.rotation", a.rotation, { min: 0, max: 180 });
+  checkNumber("augment.zoom", a.zoom, { min: 0, max: 0.9 });
+  checkNumber("augment.contrast", a.contrast, { min: 0, max: 1 });
+  checkBoolean("augment.flip", a.flip);
+  checkBoolean("cacheFrozenFeatures", config.cacheFrozenFeatures);
+  checkNumber("augmentViews", config.augmentViews, { min: 1, max: 100, integer: true });
+  checkNumber("subsetPerClass", config.subsetPerClass, { min: 0, integer: true });
+  for (const field of ["checkpointName", "dataRoot", "weightsDir"] as const) {
+    if (typeof config[field] !== "string") {
+      fail(`config field '${field}' is ${JSON.stringify(config[field])}; expected a string`);
+    }
+  }
+  if (config.checkpointName && !/^[A-Za-z0-9._-]+$/.test(config.checkpointName)) {
+    fail(
+      `config field 'checkpointName' is ${
+        JSON.stringify(config.checkpointName)
+      }; expected a plain folder name`,
+    );
+  }
+  return config;
+}
+
+/** The best-checkpoint folder name: `checkpointName`, else `best_<model>_chestxray`. */
+export function checkpointBasename(config: ExperimentConfig): string {
+  return config.checkpointName || `best_${config.model}_chestxray`;
+}
