@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { mobileNetV2, mobileNetV2Classifier } from "../../lib/models/mod.ts";
+import { kerasWeightName } from "../../lib/models/weights.ts";
+import { SHARED_WEIGHTS } from "./_shared.ts";
+
+await tf.setBackend("cpu");
+
+function nonTrainable(model: tf.LayersModel): number {
+  return model.nonTrainableWeights.reduce(
+    (a, w) => a + tf.util.sizeFromShape(w.shape as number[]),
+    0,
+  );
+}
+
+Deno.test("mobileNetV2 has Keras' parameter counts", () => {
+  const base = mobileNetV2();
+  assert.equal(base.countParams(), 2_257_984);
+  // 52 BN layers: moving mean + variance are the non-trainable parameters (Keras: 34,112).
+  assert.equal(nonTrainable(base), 34_112);
+  assert.equal(base.layers.length, 150); // Keras' 154 minus the 4 block_k_pad layers
+  const top = mobileNetV2({ includeTop: true });
+  assert.equal(top.countParams(), 3_538_984);
+  assert.equal(top.layers.length, 152);
+  assert.deepEqual(top.outputs[0].shape, [null, 1000]);
+  assert.deepEqual(mobileNetV2({ inputSize: 96 }).outputs[0].shape, [null, 3, 3, 1280]);
+});
+
+Deno.test("mobileNetV2 weight names and order equal the Keras weights file exactly", async () => {
+  const entries: { name: string; shape: number[] }[] = JSON.parse(
+    await readFile(join(SHARED_WEIGHTS, "weights.json"), "utf8"),
+  );
+  const model = mobileNetV2({ includeTop: true });
+  const ours = model.layers.flatMap((l) =>
+    l.weights.map((w) => ({ name: kerasWeightName(l, w), shape: w.shape }))
+  );
+  assert.deepEqual(ours, entries.map((e) => ({ name: e.name, shape: e.shape })));
+});
+
+Deno.test("mobileNetV2 layers are configured like Keras", () => {
+  const model = mobileNetV2({ includeTop: true });
+  const byName = (n: string) => model.getLayer(n).getConfig();
+  assert.equal(byName("Conv1_relu").maxValue, 6);
+  assert.equal(byName("out_relu").maxValue, 6);
+  assert.equal(byName("bn_Conv1").epsilon, 1e-3);
+  assert.equal(byName("bn_Conv1").momentum, 0.999);
+  assert.equal(byName("Conv1").useBias, false);
+  assert.equal(byName("block_13_depthwise").useBias, false);
+  assert.deepEqual(byName("block_13_depthwise").strides, [2, 2]);
+  const adds = model.layers.filter((l) => l.getClassName() === "Add").map((l) => l.name);
+  assert.deepEqual(adds, [2, 4, 5, 7, 8, 9, 11, 12, 14, 15].map((b) => `block_${b}_add`));
+  // No activation after the projection (linear bottleneck): block_1_project_BN feeds block_2.
+  assert.equal(byName("predictions").activation, "softmax");
+});
+
+Deno.test("mobileNetV2Classifier: paper head on the ImageNet base", async () => {
+  const model = await mobileNetV2Classifier({ weightsDir: SHARED_WEIGHTS });
+  assert.equal(model.countParams(), 2_260_546);
+  assert.deepEqual(model.layers.slice(-3).map((l) => l.name), [
+    "global_average_pooling2d",
+    "dropout",
+    "dense",
+  ]);
+  assert.equal(model.getLayer("dropout").getConfig().rate, 0.2);
+  // The base holds the file's values: bn_Conv1/gamma sits at byte offset 3456.
+  const bin = await readFile(join(SHARED_WEIGHTS, "weights.bin"));
+  const gamma = new Float32Array(bin.buffer.slice(bin.byteOffset + 3456, bin.byteOffset + 3584));
+  assert.deepEqual(await model.getLayer("bn_Conv1").getWeights()[0].data(), gamma);
+  const random = await mobileNetV2Classifier({ inputSize: 96, dropout: 0.5 });
+  assert.equal(random.getLayer("dropout").getConfig().rate, 0.5);
+  assert.equal(random.countParams(), 2_260_546);
+});
