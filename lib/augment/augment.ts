@@ -1,0 +1,131 @@
+/**
+ * Random image augmentation for training: horizontal flip, rotation, zoom and contrast, per
+ * image, on the active tfjs backend, reproducible from a seeded {@linkcode Rng}.
+ *
+ * The geometric part (flip, rotation, zoom) is one projective transform per image applied in a
+ * single `tf.image.transform` call (bilinear, `reflect` fill as Keras' RandomRotation/RandomZoom
+ * default); contrast then scales each image around its own mean and clips to the value range,
+ * as Keras' RandomContrast does.
+ *
+ * Defaults (the paper names the four transforms but not their ranges):
+ * - flip: horizontal with probability 0.5 (Keras `RandomFlip("horizontal")`);
+ * - rotation: uniform in [-10°, 10°]. Keras' `RandomRotation(f)` takes a fraction of a full
+ *   turn, so this is `RandomRotation(0.028)`; larger turns are unusual for radiographs.
+ *   Positive angles turn counter-clockwise, as in Keras;
+ * - zoom: scale uniform in [0.9, 1.1] (Keras `RandomZoom(0.1)`; > 1 zooms out);
+ * - contrast: factor uniform in [0.9, 1.1] (Keras `RandomContrast(0.1)`).
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { Rng } from "../util/rng.ts";
+
+/** Augmentation ranges; a range of 0 (or `flip: false`) disables that transform. */
+export interface AugmentOptions {
+  /** Maximum rotation in degrees; the angle is uniform in [-r, r]. Default 10. */
+  rotation?: number;
+  /** Maximum zoom fraction; the scale is uniform in [1-z, 1+z]. Default 0.1. */
+  zoom?: number;
+  /** Maximum contrast change; the factor is uniform in [1-c, 1+c]. Default 0.1. */
+  contrast?: number;
+  /** Flip horizontally with probability 0.5. Default true. */
+  flip?: boolean;
+}
+
+/** The random draw for one image. */
+export interface AugmentParams {
+  /** Counter-clockwise rotation in degrees. */
+  rotation: number;
+  /** Sampling scale: 1 = unchanged, > 1 zooms out, < 1 zooms in. */
+  zoom: number;
+  /** Contrast factor around the image mean: 1 = unchanged. */
+  contrast: number;
+  /** Mirror left-right. */
+  flip: boolean;
+}
+
+/** Identity parameters (no change). */
+export const IDENTITY: AugmentParams = { rotation: 0, zoom: 1, contrast: 1, flip: false };
+
+/** Draws parameters for `n` images from `rng` (a fixed number of draws per image). */
+export function sampleAugmentParams(
+  rng: Rng,
+  n: number,
+  options: AugmentOptions = {},
+): AugmentParams[] {
+  const { rotation = 10, zoom = 0.1, contrast = 0.1, flip = true } = options;
+  const out: AugmentParams[] = [];
+  for (let i = 0; i < n; i++) {
+    // Always draw four numbers so the stream stays aligned whatever is enabled.
+    const [u0, u1, u2, u3] = [rng.next(), rng.next(), rng.next(), rng.next()];
+    out.push({
+      flip: flip && u0 < 0.5,
+      rotation: rotation * (2 * u1 - 1),
+      zoom: 1 + zoom * (2 * u2 - 1),
+      contrast: 1 + contrast * (2 * u3 - 1),
+    });
+  }
+  return out;
+}
+
+/**
+ * The 8 projective-transform numbers of `tf.image.transform` (output pixel -> input pixel) for
+ * one image of `height` x `width`: input = center + zoom * R(angle) * F * (output - center).
+ */
+export function transformMatrix(p: AugmentParams, height: number, width: number): number[] {
+  const theta = (p.rotation * Math.PI) / 180;
+  const c = Math.cos(theta) * p.zoom;
+  const s = Math.sin(theta) * p.zoom;
+  const f = p.flip ? -1 : 1;
+  const cx = (width - 1) / 2;
+  const cy = (height - 1) / 2;
+  // [a0 a1; b0 b1] = zoom * [[cos, -sin], [sin, cos]] * diag(f, 1)
+  const a0 = c * f, a1 = -s, b0 = s * f, b1 = c;
+  return [a0, a1, cx - a0 * cx - a1 * cy, b0, b1, cy - b0 * cx - b1 * cy, 0, 0];
+}
+
+function isGeometricIdentity(p: AugmentParams): boolean {
+  return !p.flip && p.rotation === 0 && p.zoom === 1;
+}
+
+/**
+ * Applies `params[i]` to image i of `images` ([N, H, W, C], values in `valueRange`, default
+ * [-1, 1] as the models take). Returns a new tensor; `images` is not disposed.
+ */
+export function augmentBatch(
+  images: tf.Tensor4D,
+  params: AugmentParams[],
+  valueRange: [number, number] = [-1, 1],
+): tf.Tensor4D {
+  const [n, h, w] = images.shape;
+  if (params.length !== n) {
+    throw new Error(`augmentBatch: ${params.length} parameter sets for ${n} images`);
+  }
+  return tf.tidy(() => {
+    let x: tf.Tensor4D = images;
+    if (!params.every(isGeometricIdentity)) {
+      const m = tf.tensor2d(params.map((p) => transformMatrix(p, h, w)), [n, 8]);
+      x = tf.image.transform(x, m, "bilinear", "reflect");
+    }
+    if (params.some((p) => p.contrast !== 1)) {
+      const factor = tf.tensor4d(params.map((p) => p.contrast), [n, 1, 1, 1]);
+      const mean = x.mean([1, 2], true);
+      x = x.sub(mean).mul(factor).add(mean).clipByValue(
+        valueRange[0],
+        valueRange[1],
+      ) as tf.Tensor4D;
+    }
+    // Keep the contract "returns a new tensor" even for identity parameters.
+    return x === images ? images.clone() : x;
+  });
+}
+
+/** Samples parameters from `rng` and applies them: {@linkcode sampleAugmentParams} + {@linkcode augmentBatch}. */
+export function augment(
+  images: tf.Tensor4D,
+  rng: Rng,
+  options: AugmentOptions = {},
+  valueRange: [number, number] = [-1, 1],
+): tf.Tensor4D {
+  return augmentBatch(images, sampleAugmentParams(rng, images.shape[0], options), valueRange);
+}

@@ -1,0 +1,81 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { augment, augmentBatch, IDENTITY, sampleAugmentParams } from "../../lib/augment/mod.ts";
+import { Rng } from "../../lib/util/rng.ts";
+
+await tf.setBackend("cpu");
+
+/** A 9x9 one-channel image, -1 everywhere except +1 at (row, col). */
+function dot(row: number, col: number): tf.Tensor4D {
+  const data = new Float32Array(81).fill(-1);
+  data[row * 9 + col] = 1;
+  return tf.tensor4d(data, [1, 9, 9, 1]);
+}
+
+function argmax2d(x: tf.Tensor4D): [number, number] {
+  const i = x.reshape([-1]).argMax().dataSync()[0];
+  return [Math.floor(i / x.shape[2]), i % x.shape[2]];
+}
+
+Deno.test("identity parameters give the identical image", () => {
+  const x = tf.randomUniform([2, 8, 8, 3], -1, 1) as tf.Tensor4D;
+  const y = augmentBatch(x, [IDENTITY, IDENTITY]);
+  assert.deepEqual(y.dataSync(), x.dataSync());
+  tf.dispose([x, y]);
+});
+
+Deno.test("flip mirrors left-right exactly, twice gives the original", () => {
+  const x = tf.randomUniform([1, 6, 7, 1], -1, 1) as tf.Tensor4D;
+  const flip = { ...IDENTITY, flip: true };
+  const once = augmentBatch(x, [flip]);
+  const expected = tf.image.flipLeftRight(x);
+  assert.deepEqual(once.dataSync(), expected.dataSync());
+  const twice = augmentBatch(once, [flip]);
+  assert.deepEqual(twice.dataSync(), x.dataSync());
+  tf.dispose([x, once, twice, expected]);
+});
+
+Deno.test("a +90 degree rotation turns a pixel right of centre to above it (counter-clockwise)", () => {
+  const x = dot(4, 7);
+  const y = augmentBatch(x, [{ ...IDENTITY, rotation: 90 }]);
+  assert.deepEqual(argmax2d(y), [1, 4]);
+  const z = augmentBatch(x, [{ ...IDENTITY, rotation: -90 }]);
+  assert.deepEqual(argmax2d(z), [7, 4]);
+  tf.dispose([x, y, z]);
+});
+
+Deno.test("zoom 0.5 (zoom in 2x) doubles a pixel's distance from the centre", () => {
+  const x = dot(4, 5);
+  const y = augmentBatch(x, [{ ...IDENTITY, zoom: 0.5 }]);
+  const v = y.reshape([9, 9]).arraySync() as number[][];
+  assert.ok(Math.abs(v[4][6] - 1) < 1e-6, `peak ${v[4][6]}`);
+  assert.ok(Math.abs(v[4][7] - 0) < 1e-6, `half-way ${v[4][7]}`); // bilinear: halfway between 1 and -1
+  tf.dispose([x, y]);
+});
+
+Deno.test("contrast scales around each image's mean and clips to the range", () => {
+  const x = tf.tensor4d([0.1, 0.3, 0.5, 0.7, -0.5, -0.5, 0.5, 0.5], [2, 2, 2, 1]);
+  const y = augmentBatch(x, [{ ...IDENTITY, contrast: 2 }, { ...IDENTITY, contrast: 3 }]);
+  const got = Array.from(y.dataSync());
+  const want = [-0.2, 0.2, 0.6, 1.0, -1, -1, 1, 1]; // mean 0.4: 0.4+2*(x-0.4); mean 0: 3x clipped
+  got.forEach((g, i) => assert.ok(Math.abs(g - want[i]) < 1e-6, `${i}: ${g} vs ${want[i]}`));
+  tf.dispose([x, y]);
+});
+
+Deno.test("same seed gives the same output; parameters stay in range; no leaks", () => {
+  const x = tf.randomUniform([4, 16, 16, 3], -1, 1, "float32", 7) as tf.Tensor4D;
+  const before = tf.memory().numTensors;
+  const a = augment(x, new Rng(11));
+  const b = augment(x, new Rng(11));
+  const c = augment(x, new Rng(12));
+  assert.deepEqual(a.dataSync(), b.dataSync());
+  assert.notDeepEqual(a.dataSync(), c.dataSync());
+  tf.dispose([a, b, c]);
+  assert.equal(tf.memory().numTensors, before);
+  const params = sampleAugmentParams(new Rng(3), 500, { rotation: 10, zoom: 0.1, contrast: 0.2 });
+  assert.ok(params.every((p) => Math.abs(p.rotation) <= 10 && Math.abs(p.zoom - 1) <= 0.1));
+  assert.ok(params.every((p) => Math.abs(p.contrast - 1) <= 0.2));
+  const flips = params.filter((p) => p.flip).length;
+  assert.ok(flips > 200 && flips < 300, `${flips} flips of 500`);
+  x.dispose();
+});
