@@ -1,0 +1,26 @@
+import assert from "node:assert/strict";
+import { binomialHalfCdf, mcnemarExact } from "../../lib/metrics/mod.ts";
+import { assertClose } from "./_approx.ts";
+
+Deno.test("binomialHalfCdf: hand values", () => {
+  assertClose(binomialHalfCdf(1, 6), 7 / 64);
+  assertClose(binomialHalfCdf(0, 10), 1 / 1024);
+  assertClose(binomialHalfCdf(10, 10), 1);
+  assertClose(binomialHalfCdf(2, 2000), (1 + 2000 + 1999000) / 2 ** 2000, 1e-300);
+});
+
+Deno.test("mcnemarExact: discordant counts and two-sided p", () => {
+  const y = [1, 1, 1, 1, 1, 1, 0, 0];
+  const a = [1, 0, 0, 0, 0, 0, 0, 1]; // right on 0 and 6
+  const b = [0, 1, 1, 1, 1, 1, 0, 1]; // right on 1..6
+  const r = mcnemarExact(y, a, b);
+  assert.equal(r.b, 1); // A right, B wrong: index 0
+  assert.equal(r.c, 5); // A wrong, B right: 1..5
+  assertClose(r.pValue, 2 * 7 / 64);
+});
+
+Deno.test("mcnemarExact: no discordant pairs or balanced -> p = 1", () => {
+  assert.deepEqual(mcnemarExact([0, 1], [0, 1], [0, 1]), { b: 0, c: 0, pValue: 1 });
+  const r = mcnemarExact([1, 1, 1, 1], [1, 1, 0, 0], [0, 0, 1, 1]);
+  assert.equal(r.pValue, 1); // 2 * P(X <= 2 | n 4) = 2 * 11/16 capped at 1
+});
