@@ -1,0 +1,48 @@
+/**
+ * The data area: find a chest X-ray dataset, build its manifest (label, official split,
+ * patient key, size, content hash), split it (paper | patient | official), decode and cache
+ * its images as uint8 grayscale, and fetch it for users with internet.
+ *
+ * @example
+ * ```ts
+ * import { prepareCache, scanDataset, splitDataset } from "./lib/data/mod.ts";
+ * const { rows } = await scanDataset("data/chest_xray");
+ * const { train, val, test } = splitDataset(rows, { strategy: "patient", seed: 7 });
+ * const cache = await prepareCache({ dataRoot: "data/chest_xray", size: 224, rows });
+ * const pixels = cache.pixels(train[0].sha256); // 224*224 bytes
+ * ```
+ *
+ * @module
+ */
+export * from "./types.ts";
+export {
+  type DiscoveredImage,
+  discoverImages,
+  type Discovery,
+  EXPECTED_LAYOUT,
+  type Layout,
+} from "./discover.ts";
+export { patientId, type PatientKey, patientKey } from "./patient_id.ts";
+export {
+  formatManifest,
+  MANIFEST_COLUMNS,
+  manifestTable,
+  parseManifest,
+  readManifest,
+  scanDataset,
+  type ScanOptions,
+  type ScanResult,
+  writeManifest,
+  writeSkipped,
+} from "./manifest.ts";
+export { duplicateGroups } from "./duplicates.ts";
+export {
+  type Split,
+  SPLIT_STRATEGIES,
+  splitDataset,
+  type SplitOptions,
+  type SplitStrategy,
+  type SplitSummary,
+  splitSummary,
+} from "./split.ts";
+export { readSplit, type SplitFileSummary, type SplitInfo, writeSplit } from "./split_files.ts";

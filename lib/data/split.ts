@@ -1,0 +1,191 @@
+/**
+ * Train/val/test splits: `paper` (stratified by image, the paper's protocol), `patient`
+ * (stratified, every patient wholly on one side) and `official` (the Kaggle folders). Exact
+ * duplicates always stay together. Deterministic for a seed.
+ *
+ * @module
+ */
+import { CxrError } from "../errors.ts";
+import { Rng } from "../util/rng.ts";
+import { LABELS, type ManifestRow, OFFICIAL_SPLITS, type OfficialSplit } from "./types.ts";
+
+/** How to split: see the module doc. */
+export type SplitStrategy = "paper" | "patient" | "official";
+/** All strategies, for flag validation. */
+export const SPLIT_STRATEGIES: readonly SplitStrategy[] = ["paper", "patient", "official"];
+
+/** Rows per split. */
+export interface Split {
+  train: ManifestRow[];
+  val: ManifestRow[];
+  test: ManifestRow[];
+}
+
+/** Options for {@linkcode splitDataset}. */
+export interface SplitOptions {
+  strategy: SplitStrategy;
+  /** Seed of the shuffle (ignored by `official`). */
+  seed: number;
+  /** Train/val/test fractions, summing to 1. Default: [0.8, 0.1, 0.1] (the paper's). */
+  fractions?: [number, number, number];
+}
+
+/** Union-find over row indices. */
+function groupsOf(rows: readonly ManifestRow[], byPatient: boolean): number[][] {
+  const parent = rows.map((_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  const first = new Map<string, number>();
+  const join = (key: string, i: number) => {
+    const j = first.get(key);
+    if (j === undefined) first.set(key, i);
+    else parent[find(i)] = find(j);
+  };
+  rows.forEach((r, i) => {
+    join(`h:${r.sha256}`, i);
+    if (byPatient) join(`p:${r.patientId}`, i);
+  });
+  const groups = new Map<number, number[]>();
+  rows.forEach((_, i) => {
+    const root = find(i);
+    const g = groups.get(root);
+    if (g) g.push(i);
+    else groups.set(root, [i]);
+  });
+  return [...groups.values()];
+}
+
+function checkFractions(f: readonly number[]): void {
+  const sum = f.reduce((a, b) => a + b, 0);
+  if (f.length !== 3 || f.some((x) => !(x >= 0)) || Math.abs(sum - 1) > 1e-6 || f[0] === 0) {
+    throw new CxrError(
+      `split fractions [${f.join(", ")}] must be three non-negative numbers summing to 1 with ` +
+        `train > 0, e.g. [0.8, 0.1, 0.1]`,
+    );
+  }
+}
+
+/**
+ * Splits rows into train/val/test.
+ *
+ * `paper` and `patient` shuffle groups (duplicate groups; for `patient` also everything linked
+ * by a patient id) with the seed, then give each group to the split whose share of its stratum
+ * (the group's label set) is furthest below target, so each class lands close to the fractions.
+ * Each split's rows are sorted by path.
+ *
+ * @example
+ * ```ts
+ * const { train, val, test } = splitDataset(rows, { strategy: "patient", seed: 7 });
+ * ```
+ */
+export function splitDataset(rows: readonly ManifestRow[], opts: SplitOptions): Split {
+  const byPath = (
+    a: ManifestRow,
+    b: ManifestRow,
+  ) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  const sorted = [...rows].sort(byPath);
+  if (opts.strategy === "official") return officialSplit(sorted);
+  if (!SPLIT_STRATEGIES.includes(opts.strategy)) {
+    throw new CxrError(`unknown split strategy '${opts.strategy}'; use paper, patient or official`);
+  }
+  const fractions = opts.fractions ?? [0.8, 0.1, 0.1];
+  checkFractions(fractions);
+  const groups = new Rng(opts.seed).shuffle(groupsOf(sorted, opts.strategy === "patient"));
+
+  const stratumOf = (g: number[]) => [...new Set(g.map((i) => sorted[i].label))].sort().join("+");
+  const totals = new Map<string, number>();
+  for (const g of groups) totals.set(stratumOf(g), (totals.get(stratumOf(g)) ?? 0) + g.length);
+  const filled = new Map<string, number[]>([...totals.keys()].map((s) => [s, [0, 0, 0]]));
+
+  const out: ManifestRow[][] = [[], [], []];
+  for (const g of groups) {
+    const s = stratumOf(g);
+    const total = totals.get(s)!;
+    const have = filled.get(s)!;
+    let best = 0;
+    let bestGap = -Infinity;
+    for (let k = 0; k < 3; k++) {
+      if (fractions[k] === 0) continue;
+      const target = fractions[k] * total;
+      const gap = (target - have[k]) / target; // share of the target still missing
+      if (gap > bestGap) [best, bestGap] = [k, gap];
+    }
+    have[best] += g.length;
+    for (const i of g) out[best].push(sorted[i]);
+  }
+  return { train: out[0].sort(byPath), val: out[1].sort(byPath), test: out[2].sort(byPath) };
+}
+
+function officialSplit(rows: ManifestRow[]): Split {
+  const out: Record<OfficialSplit, ManifestRow[]> = { train: [], val: [], test: [] };
+  for (const r of rows) {
+    if (r.officialSplit === null) {
+      throw new CxrError(
+        `the official split needs the Kaggle layout <root>/{train,val,test}/{NORMAL,PNEUMONIA}; ` +
+          `${r.path} has no official split (flat layout): use --strategy patient or paper`,
+      );
+    }
+    out[r.officialSplit].push(r);
+  }
+  return out;
+}
+
+/** Counts, patients and overlaps of a split; written as `summary.json`. */
+export interface SplitSummary {
+  total: number;
+  /** Images per split and class. */
+  counts: Record<OfficialSplit, Record<string, number>>;
+  /** Share of all images per split. */
+  fractions: Record<OfficialSplit, number>;
+  /** Share of PNEUMONIA per split, and in the whole set. */
+  pneumoniaShare: Record<OfficialSplit | "all", number>;
+  /** Distinct patient ids per split. */
+  patients: Record<OfficialSplit, number>;
+  /** Patient ids found in both splits of each pair (0 for `patient` and `official`). */
+  patientOverlap: { trainVal: number; trainTest: number; valTest: number };
+  /** Image hashes found in both splits of each pair (always 0). */
+  duplicateOverlap: { trainVal: number; trainTest: number; valTest: number };
+}
+
+/** Summarises a split: counts per split and class, patients, and cross-split overlaps. */
+export function splitSummary(split: Split): SplitSummary {
+  const total = split.train.length + split.val.length + split.test.length;
+  const counts = {} as SplitSummary["counts"];
+  const fractions = {} as SplitSummary["fractions"];
+  const share = {} as SplitSummary["pneumoniaShare"];
+  const patients = {} as SplitSummary["patients"];
+  const ids = {} as Record<OfficialSplit, Set<string>>;
+  const hashes = {} as Record<OfficialSplit, Set<string>>;
+  let pneumonia = 0;
+  for (const s of OFFICIAL_SPLITS) {
+    const rows = split[s];
+    counts[s] = Object.fromEntries(
+      LABELS.map((l) => [l, rows.filter((r) => r.label === l).length]),
+    );
+    counts[s].total = rows.length;
+    fractions[s] = total ? rows.length / total : 0;
+    share[s] = rows.length ? counts[s].PNEUMONIA / rows.length : 0;
+    pneumonia += counts[s].PNEUMONIA;
+    ids[s] = new Set(rows.map((r) => r.patientId));
+    hashes[s] = new Set(rows.map((r) => r.sha256));
+    patients[s] = ids[s].size;
+  }
+  share.all = total ? pneumonia / total : 0;
+  const both = (a: Set<string>, b: Set<string>) => [...a].filter((x) => b.has(x)).length;
+  const overlap = (m: Record<OfficialSplit, Set<string>>) => ({
+    trainVal: both(m.train, m.val),
+    trainTest: both(m.train, m.test),
+    valTest: both(m.val, m.test),
+  });
+  return {
+    total,
+    counts,
+    fractions,
+    pneumoniaShare: share,
+    patients,
+    patientOverlap: overlap(ids),
+    duplicateOverlap: overlap(hashes),
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * Split files: `train.csv`, `val.csv`, `test.csv` (manifest columns) and `summary.json`, the
+ * form a run directory keeps its split in.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { writeJsonAtomic } from "../util/atomic.ts";
+import { readManifest, writeManifest, writeSkipped } from "./manifest.ts";
+import { type Split, type SplitSummary, splitSummary } from "./split.ts";
+import { OFFICIAL_SPLITS, type SkippedFile } from "./types.ts";
+
+/** What is recorded beside a split in `summary.json` (and `skipped.csv`). */
+export interface SplitInfo {
+  strategy?: string;
+  seed?: number;
+  /** Requested train/val/test fractions (the summary's `fractions` are the achieved ones). */
+  targetFractions?: readonly number[];
+  dataRoot?: string;
+  /** Number of exact-duplicate groups in the data. */
+  duplicateGroups?: number;
+  /** Inputs left out of the manifest; written to `skipped.csv` when given. */
+  skipped?: readonly SkippedFile[];
+}
+
+/** The content of `summary.json`. */
+export type SplitFileSummary = SplitSummary & Omit<SplitInfo, "skipped"> & { skipped?: number };
+
+/** Writes `train.csv`, `val.csv`, `test.csv` and `summary.json` (and `skipped.csv`) into `dir`. */
+export async function writeSplit(
+  dir: string,
+  split: Split,
+  info: SplitInfo = {},
+): Promise<SplitFileSummary> {
+  const { skipped, ...rest } = info;
+  for (const s of OFFICIAL_SPLITS) await writeManifest(join(dir, `${s}.csv`), split[s]);
+  if (skipped) await writeSkipped(join(dir, "skipped.csv"), skipped);
+  const summary: SplitFileSummary = {
+    ...rest,
+    ...(skipped ? { skipped: skipped.length } : {}),
+    ...splitSummary(split),
+  };
+  await writeJsonAtomic(join(dir, "summary.json"), summary);
+  return summary;
+}
+
+/** Reads the split CSVs written by {@linkcode writeSplit}. */
+export async function readSplit(dir: string): Promise<Split> {
+  const [train, val, test] = await Promise.all(
+    OFFICIAL_SPLITS.map((s) => readManifest(join(dir, `${s}.csv`))),
+  );
+  return { train, val, test };
+}

@@ -1,0 +1,27 @@
+import assert from "node:assert/strict";
+import { formatCsv, parseCsv, parseCsvRecords } from "../../lib/data/_csv.ts";
+import { CxrError } from "../../lib/errors.ts";
+
+Deno.test("parseCsv handles quotes, doubled quotes, newlines in fields, CRLF and a BOM", () => {
+  const text = '\ufeffa,b\r\n"x,1","say ""hi"""\n"two\nlines",\n';
+  assert.deepEqual(parseCsv(text), [["a", "b"], ["x,1", 'say "hi"'], ["two\nlines", ""]]);
+});
+
+Deno.test("formatCsv quotes only where needed and round-trips through parseCsv", () => {
+  const records = [{ p: "a,b", q: 'q"x', r: 3 }, { p: "plain", q: "", r: null }];
+  const text = formatCsv(["p", "q", "r"], records);
+  assert.equal(text, 'p,q,r\n"a,b","q""x",3\nplain,,\n');
+  assert.deepEqual(parseCsvRecords(text, "t.csv"), [
+    { p: "a,b", q: 'q"x', r: "3" },
+    { p: "plain", q: "", r: "" },
+  ]);
+});
+
+Deno.test("parseCsvRecords names the file, row and column on bad input", () => {
+  assert.throws(
+    () => parseCsvRecords("a,b\n1\n", "f.csv"),
+    (e) => e instanceof CxrError && /f\.csv row 2/.test(e.message),
+  );
+  assert.throws(() => parseCsvRecords("a\n1\n", "f.csv", ["a", "b"]), /missing column 'b'/);
+  assert.throws(() => parseCsvRecords("", "f.csv"), /empty CSV/);
+});
