@@ -32,3 +32,5 @@ export {
 export { cutPoints, splitAt } from "./split_model.ts";
 export { fileIOHandler, loadModel, saveModel } from "./io.ts";
 export { toModelInput } from "./input.ts";
+export { baselineCnn, type BaselineCnnOptions } from "./baseline_cnn.ts";
+export { formatSummary, type LayerSummary, type ModelSummary, summarizeModel } from "./summary.ts";
