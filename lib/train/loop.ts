@@ -1,0 +1,143 @@
+/**
+ * The freeze-aware training step and epoch (not `model.fit`).
+ *
+ * A model is cut in two (the models area's `splitAt`): the frozen front runs outside the
+ * gradient tape with `training: false` (inference-mode BatchNorm, moving statistics never
+ * touched), and only the trainable back is differentiated, so a stage-1 step costs about one
+ * inference pass and a stage-2 step keeps activations only for the unfrozen top. The back runs
+ * with `training: true` (Dropout active); its BatchNorm layers stay in inference mode unless
+ * `trainBatchNorm` is set (the from-scratch baseline), see `_batchnorm.ts`.
+ *
+ * The step is one small function ({@linkcode trainStep}) so a faster one can replace it.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { withInferenceBatchNorm } from "./_batchnorm.ts";
+import { type Batch, disposeBatch } from "./batches.ts";
+
+/** Loss, correct predictions and example count of one batch (or a sum over batches). */
+export interface StepResult {
+  /** Sum over examples of the (weighted) per-example loss. */
+  lossSum: number;
+  correct: number;
+  count: number;
+}
+
+/**
+ * Categorical cross-entropy of probabilities `p` against one-hot `y`, averaged over the batch
+ * (Keras' sum-over-batch-size reduction); per-sample `weights` scale each term first.
+ */
+export function crossEntropy(y: tf.Tensor, p: tf.Tensor, weights?: tf.Tensor1D): tf.Scalar {
+  return tf.tidy(() => {
+    // Clip as Keras does for probabilities, so log never sees 0.
+    const ce = y.mul(p.clipByValue(1e-7, 1 - 1e-7).log()).sum(-1).neg() as tf.Tensor1D;
+    return (weights ? ce.mul(weights) : ce).mean() as tf.Scalar;
+  });
+}
+
+/** Options of {@linkcode trainStep}. */
+export interface StepOptions {
+  /** Let BatchNorm in the trained part use batch statistics (from-scratch models). Default false. */
+  trainBatchNorm?: boolean;
+}
+
+/**
+ * One optimisation step of `trainable` on a batch whose `x` is `trainable`'s input (images, or
+ * the frozen part's output). Only `trainable.trainableWeights` are updated.
+ */
+export function trainStep(
+  trainable: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  batch: Batch,
+  options: StepOptions = {},
+): StepResult {
+  const vars = trainable.trainableWeights.map((w) => w.read() as tf.Variable);
+  const run = () => {
+    let correct: tf.Tensor | undefined;
+    const { value, grads } = tf.variableGrads(() => {
+      const p = trainable.apply(batch.x, { training: true }) as tf.Tensor;
+      correct = tf.keep(p.argMax(-1).equal(batch.y.argMax(-1)).sum());
+      return crossEntropy(batch.y, p, batch.weights);
+    }, vars);
+    optimizer.applyGradients(grads);
+    const n = batch.y.shape[0];
+    const result = { lossSum: value.dataSync()[0] * n, correct: correct!.dataSync()[0], count: n };
+    tf.dispose([value, correct!, ...Object.values(grads)]);
+    return result;
+  };
+  return options.trainBatchNorm ? run() : withInferenceBatchNorm(trainable, run);
+}
+
+/** Loss and correct count of `trainable` on a batch, in inference mode (no update). */
+export function evalStep(trainable: tf.LayersModel, batch: Batch): StepResult {
+  return tf.tidy(() => {
+    const p = trainable.apply(batch.x, { training: false }) as tf.Tensor;
+    const n = batch.y.shape[0];
+    const loss = crossEntropy(batch.y, p, batch.weights).dataSync()[0];
+    const correct = p.argMax(-1).equal(batch.y.argMax(-1)).sum().dataSync()[0];
+    return { lossSum: loss * n, correct, count: n };
+  });
+}
+
+/** Gives the input batch for a list of example indices; the caller disposes it. */
+export type BatchSource = (indices: readonly number[]) => Batch;
+
+/** Mean loss and accuracy over an epoch (or evaluation), with timing. */
+export interface EpochResult {
+  loss: number;
+  accuracy: number;
+  count: number;
+  seconds: number;
+}
+
+function summarise(total: StepResult, seconds: number): EpochResult {
+  return {
+    loss: total.count ? total.lossSum / total.count : NaN,
+    accuracy: total.count ? total.correct / total.count : NaN,
+    count: total.count,
+    seconds,
+  };
+}
+
+/** Options of {@linkcode runEpoch}. */
+export interface EpochOptions extends StepOptions {
+  /** Optimizer; when absent the batches are only evaluated. */
+  optimizer?: tf.Optimizer;
+  /** Called after each batch with the number of examples done in it. */
+  onBatch?: (count: number) => void;
+  /** The step function. Default {@linkcode trainStep} (or {@linkcode evalStep} without optimizer). */
+  step?: typeof trainStep;
+}
+
+/**
+ * Runs `trainable` over `batches` (lists of indices into `source`): one training step per batch
+ * when `options.optimizer` is given, else evaluation. Yields to the event loop between batches
+ * so progress and signals are handled.
+ */
+export async function runEpoch(
+  trainable: tf.LayersModel,
+  source: BatchSource,
+  batches: readonly (readonly number[])[],
+  options: EpochOptions = {},
+): Promise<EpochResult> {
+  const start = performance.now();
+  const total: StepResult = { lossSum: 0, correct: 0, count: 0 };
+  const step = options.step ?? trainStep;
+  for (const indices of batches) {
+    const batch = source(indices);
+    try {
+      const r = options.optimizer
+        ? step(trainable, options.optimizer, batch, options)
+        : evalStep(trainable, batch);
+      total.lossSum += r.lossSum;
+      total.correct += r.correct;
+      total.count += r.count;
+    } finally {
+      disposeBatch(batch);
+    }
+    options.onBatch?.(indices.length);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  return summarise(total, (performance.now() - start) / 1000);
+}

@@ -1,0 +1,43 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { splitAt } from "../../lib/models/mod.ts";
+import { computeFeatures, featureSource, imageSource } from "../../lib/train/sources.ts";
+import { Rng } from "../../lib/util/rng.ts";
+import { tinyImages, tinyModel } from "./_fixtures.ts";
+
+await tf.setBackend("cpu");
+
+Deno.test("cached features equal the frozen part run on the fly", async () => {
+  const model = tinyModel();
+  const { frozen } = splitAt(model, "global_average_pooling2d");
+  const { images, examples } = tinyImages(7);
+  const table = await computeFeatures(frozen, images, examples, { batchSize: 3 });
+  assert.deepEqual(table.shape, [4]);
+  assert.equal(table.data.length, 7 * 4);
+  const count = tf.memory().numTensors;
+  const fromCache = featureSource(table, examples)([6, 2]);
+  const live = imageSource(images, examples, { frozen })([6, 2]);
+  const a = fromCache.x.dataSync(), b = live.x.dataSync();
+  a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 1e-5, `${i}: ${v} vs ${b[i]}`));
+  assert.deepEqual(fromCache.y.dataSync(), live.y.dataSync());
+  tf.dispose([fromCache.x, fromCache.y, live.x, live.y]);
+  assert.equal(tf.memory().numTensors, count);
+  model.dispose();
+});
+
+Deno.test("augmented views are reproducible from the seed and differ from the plain view", async () => {
+  const model = tinyModel();
+  const { frozen } = splitAt(model, "front_relu");
+  const { images, examples } = tinyImages(4);
+  const options = { rotation: 20, zoom: 0.2, contrast: 0.2, flip: true };
+  const view = (seed: number) =>
+    computeFeatures(frozen, images, examples, { augment: { rng: new Rng(seed), options } });
+  const [a, b, plain] = await Promise.all([
+    view(9),
+    view(9),
+    computeFeatures(frozen, images, examples),
+  ]);
+  assert.deepEqual(a.data, b.data);
+  assert.notDeepEqual(a.data, plain.data);
+  model.dispose();
+});
