@@ -1,0 +1,36 @@
+/**
+ * Figures as Vega-Lite v5 specs, rendered headless to SVG and PNG (see `render.ts`): training
+ * curves, confusion matrix, ROC, precision-recall, reliability diagram and class balance.
+ * Each `...Spec` function only builds the spec; {@linkcode writeFigure} renders and writes
+ * `.vl.json`, `.svg` and `.png`; {@linkcode figureBundle} shows it in a notebook.
+ *
+ * @example
+ * ```ts
+ * import { confusionMatrixSpec, writeFigure } from "./lib/plots/mod.ts";
+ * await writeFigure(confusionMatrixSpec([[200, 34], [8, 382]]), "outputs/confusion_matrix");
+ * // -> outputs/confusion_matrix.vl.json, .svg, .png
+ * ```
+ *
+ * @module
+ */
+export { type ClassBalanceOptions, classBalanceSpec, type SplitCounts } from "./class_balance.ts";
+export { type ConfusionMatrixOptions, confusionMatrixSpec } from "./confusion_matrix.ts";
+export { type CurveOptions, type NamedPr, type NamedRoc, prSpec, rocSpec } from "./curves.ts";
+export { type ReliabilityOptions, reliabilitySpec } from "./reliability.ts";
+export {
+  compileSpec,
+  type Figure,
+  figureBundle,
+  type PngOptions,
+  renderSvg,
+  svgToPng,
+  VEGA_LITE_SCHEMA,
+  type VegaLiteSpec,
+  writeFigure,
+} from "./render.ts";
+export {
+  bestEpochOf,
+  type HistoryPoint,
+  type TrainingCurvesOptions,
+  trainingCurvesSpec,
+} from "./training_curves.ts";

@@ -1,0 +1,90 @@
+/**
+ * Headless figure rendering: Vega-Lite spec -> (vega-lite compile) Vega spec -> vega `View`
+ * with renderer "none" -> `toSVG()` -> sharp (librsvg) -> PNG. Every figure is written three
+ * times: `<name>.vl.json` (the Vega-Lite v5 spec, data inlined), `<name>.svg`, `<name>.png`.
+ *
+ * @module
+ */
+import process from "node:process";
+import { Buffer } from "node:buffer";
+import sharp from "sharp";
+import type { TopLevelSpec } from "vega-lite";
+import { vegaLiteBundle } from "../notebook/display.ts";
+import { writeFileAtomic, writeJsonAtomic } from "../util/atomic.ts";
+import { ensureFontconfig } from "./_fonts.ts";
+
+/** A Vega-Lite v5 spec as written to `.vl.json`. */
+export type VegaLiteSpec = TopLevelSpec;
+
+/** The `$schema` every spec carries (vega-lite 5.23 is pinned; front ends render v5). */
+export const VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
+
+// vega pulls in node-fetch, whose whatwg-url prints a punycode deprecation warning on load;
+// load it lazily with deprecation warnings off so CLI output stays clean.
+async function libs() {
+  process.noDeprecation = true;
+  const [vega, vl] = await Promise.all([import("vega"), import("vega-lite")]);
+  return { vega, vl };
+}
+
+/** Compiles a Vega-Lite spec to Vega (throws on an invalid spec). */
+export async function compileSpec(spec: VegaLiteSpec): Promise<Record<string, unknown>> {
+  const { vl } = await libs();
+  return vl.compile(spec).spec as Record<string, unknown>;
+}
+
+/** Renders a Vega-Lite spec to SVG text, without a browser. */
+export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
+  const { vega, vl } = await libs();
+  // vega tags the inline data objects it ingests; render a copy so `spec` stays plain JSON.
+  const compiled = vl.compile(structuredClone(spec)).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** Options for {@linkcode svgToPng} and {@linkcode writeFigure}. */
+export interface PngOptions {
+  /** Pixels per SVG unit; the PNG is `scale` times the SVG's width and height. Default 2. */
+  scale?: number;
+}
+
+/** Rasterises SVG text to PNG bytes, with the project fonts. */
+export async function svgToPng(svg: string, opts: PngOptions = {}): Promise<Uint8Array> {
+  ensureFontconfig();
+  const density = 72 * (opts.scale ?? 2);
+  return new Uint8Array(await sharp(Buffer.from(svg), { density }).png().toBuffer());
+}
+
+/** A rendered figure: its spec and SVG (and where its files are, once written). */
+export interface Figure {
+  spec: VegaLiteSpec;
+  svg: string;
+  /** The three files, when written by {@linkcode writeFigure}. */
+  files?: { vl: string; svg: string; png: string };
+}
+
+/** Renders `spec` and writes `<base>.vl.json`, `<base>.svg` and `<base>.png`. */
+export async function writeFigure(
+  spec: VegaLiteSpec,
+  base: string,
+  opts: PngOptions = {},
+): Promise<Figure> {
+  const svg = await renderSvg(spec);
+  const files = { vl: `${base}.vl.json`, svg: `${base}.svg`, png: `${base}.png` };
+  await writeJsonAtomic(files.vl, spec);
+  await writeFileAtomic(files.svg, svg);
+  await writeFileAtomic(files.png, await svgToPng(svg, opts));
+  return { spec, svg, files };
+}
+
+/**
+ * A figure as a notebook MIME bundle: `application/vnd.vegalite.v5+json` (JupyterLab and
+ * VS Code render v5) with the SVG as `image/svg+xml` fallback; see lib/notebook's `show`.
+ */
+export function figureBundle(figure: Figure): Deno.jupyter.MediaBundle {
+  return vegaLiteBundle(figure.spec as unknown as Record<string, unknown>, { svg: figure.svg });
+}

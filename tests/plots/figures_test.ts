@@ -1,0 +1,131 @@
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import sharp from "sharp";
+import { precisionRecallCurve, reliabilityCurve, rocCurve } from "../../lib/metrics/mod.ts";
+import {
+  bestEpochOf,
+  classBalanceSpec,
+  compileSpec,
+  confusionMatrixSpec,
+  figureBundle,
+  prSpec,
+  reliabilitySpec,
+  renderSvg,
+  rocSpec,
+  svgToPng,
+  trainingCurvesSpec,
+  VEGA_LITE_SCHEMA,
+  type VegaLiteSpec,
+  writeFigure,
+} from "../../lib/plots/mod.ts";
+
+const y = [0, 0, 1, 1, 0, 1];
+const p = [0.1, 0.4, 0.35, 0.8, 0.2, 0.9];
+const history = [1, 2, 3, 4, 5].map((epoch) => ({
+  epoch,
+  stage: epoch <= 2 ? 1 : 2,
+  loss: 1 / epoch,
+  accuracy: 0.7 + epoch / 50,
+  val_loss: 1.2 / epoch,
+  val_accuracy: [0.6, 0.7, 0.85, 0.8, 0.85][epoch - 1],
+}));
+
+const specs: Record<string, VegaLiteSpec> = {
+  training_curves: trainingCurvesSpec(history),
+  confusion_matrix: confusionMatrixSpec([[30, 10], [3, 57]]),
+  roc: rocSpec([{ name: "tiny", curve: rocCurve(y, p), auc: 0.75 }]),
+  pr: prSpec([{ name: "tiny", curve: precisionRecallCurve(y, p), ap: 0.8333 }], {
+    prevalence: 0.5,
+  }),
+  reliability: reliabilitySpec(reliabilityCurve(y, p), { ece: 0.123 }),
+  class_balance: classBalanceSpec({
+    train: { NORMAL: 10, PNEUMONIA: 30 },
+    test: { NORMAL: 5, PNEUMONIA: 5 },
+  }),
+};
+
+/** Text content of the SVG's <text> elements. */
+function svgTexts(svg: string): string[] {
+  return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+}
+
+Deno.test("every figure spec is Vega-Lite v5 and compiles", async () => {
+  for (const [name, spec] of Object.entries(specs)) {
+    assert.equal((spec as { $schema?: string }).$schema, VEGA_LITE_SCHEMA, name);
+    const vega = await compileSpec(spec);
+    assert.ok(Array.isArray(vega.marks), `${name}: compiled Vega spec has marks`);
+  }
+});
+
+Deno.test("figures render SVG with their labels", async () => {
+  const texts = async (name: string) => svgTexts(await renderSvg(specs[name]));
+  assert.ok((await texts("roc")).includes("tiny (AUC 0.750)"));
+  assert.ok((await texts("pr")).includes("tiny (AP 0.833)"));
+  assert.ok((await texts("reliability")).includes("Reliability diagram (ECE 0.123)"));
+  const train = await texts("training_curves");
+  assert.ok(train.includes("best epoch 3"), "first epoch of the highest val_accuracy");
+  assert.ok(train.includes("stage 2 (fine-tune)"));
+  const balance = await texts("class_balance");
+  assert.ok(balance.includes("30 (75%)") && balance.includes("5 (50%)"));
+});
+
+Deno.test("confusion matrix: counts, row percentages, white text on dark cells", async () => {
+  const svg = await renderSvg(specs.confusion_matrix);
+  const cells = [...svg.matchAll(/<text[^>]*fill="(\w+)"[^>]*>([^<]*)<\/text>/g)]
+    .map((m) => ({ fill: m[1], text: m[2] }));
+  const fillOf = (text: string) => cells.find((c) => c.text === text)?.fill;
+  assert.equal(fillOf("57"), "white"); // 57/60 of its row: dark
+  assert.equal(fillOf("95.0% of row"), "white");
+  assert.equal(fillOf("30"), "white"); // 75%
+  assert.equal(fillOf("10"), "black"); // 25%: light
+  assert.equal(fillOf("5.0% of row"), "black");
+});
+
+Deno.test("bestEpochOf: first epoch with the highest val_accuracy", () => {
+  assert.equal(bestEpochOf(history), 3);
+  assert.equal(bestEpochOf([]), undefined);
+});
+
+Deno.test("writeFigure: .vl.json, .svg and a PNG at twice the SVG size", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "cxr-fig-"));
+  try {
+    const fig = await writeFigure(specs.confusion_matrix, join(dir, "cm"));
+    assert.deepEqual(
+      JSON.parse(await readFile(join(dir, "cm.vl.json"), "utf8")),
+      specs.confusion_matrix,
+    );
+    const svg = await readFile(join(dir, "cm.svg"), "utf8");
+    assert.equal(svg, fig.svg);
+    const [, w, h] = svg.match(/<svg[^>]*width="(\d+)" height="(\d+)"/)!.map(Number);
+    const png = await readFile(join(dir, "cm.png"));
+    const meta = await sharp(png).metadata();
+    assert.equal(meta.format, "png");
+    assert.deepEqual([meta.width, meta.height], [2 * w, 2 * h]);
+  } finally {
+    await rm(dir, { recursive: true });
+  }
+});
+
+Deno.test("svgToPng: text is drawn with real glyphs, not missing-glyph boxes", async () => {
+  // Without a font every glyph is the same box, so two strings of equal length look alike.
+  const text = (s: string) =>
+    `<svg xmlns="http://www.w3.org/2000/svg" width="120" height="30"><rect width="120" height="30" fill="white"/>` +
+    `<text x="4" y="22" font-family="sans-serif" font-size="18">${s}</text></svg>`;
+  const ink = async (s: string) =>
+    await sharp(await svgToPng(text(s), { scale: 1 })).greyscale().raw().toBuffer();
+  const [thin, wide] = [await ink("iiii"), await ink("WWWW")];
+  const darkCount = (b: Uint8Array) => b.filter((v) => v < 128).length;
+  assert.ok(
+    darkCount(wide) > 2 * darkCount(thin),
+    `glyph ink differs: ${darkCount(thin)} vs ${darkCount(wide)}`,
+  );
+});
+
+Deno.test("figureBundle: Vega-Lite v5 MIME type with the SVG fallback", async () => {
+  const spec = specs.roc;
+  const bundle = figureBundle({ spec, svg: await renderSvg(spec) });
+  assert.deepEqual(bundle["application/vnd.vegalite.v5+json"], spec);
+  assert.match(String(bundle["image/svg+xml"]), /^<svg/);
+});
