@@ -24,6 +24,7 @@ export {
 } from "./mobilenet_v2.ts";
 export {
   loadImageNetWeights,
+  matchWeights,
   type NamedWeight,
   readWeightsArtifact,
   type WeightEntry,
@@ -34,3 +35,11 @@ export { fileIOHandler, loadModel, saveModel } from "./io.ts";
 export { toModelInput } from "./input.ts";
 export { baselineCnn, type BaselineCnnOptions } from "./baseline_cnn.ts";
 export { formatSummary, type LayerSummary, type ModelSummary, summarizeModel } from "./summary.ts";
+export { convertKerasH5 } from "./h5_convert.ts";
+export {
+  fetchImageNetWeights,
+  type FetchWeightsOptions,
+  KERAS_WEIGHTS_BASE_URL,
+  kerasWeightsFile,
+} from "./fetch_weights.ts";
+export { formatTop5Table, type Top5Check, verifyImageNetWeights } from "./imagenet_check.ts";

@@ -99,32 +99,40 @@ export function kerasWeightName(layer: tf.layers.Layer, weight: tf.LayerVariable
 }
 
 /**
- * Sets every weight of `model` from the artifact in `dir`, matched by `<layer>/<weight>` name.
- * Tensors the model does not use (e.g. `predictions/*` for a model without top) are ignored.
- * Throws a CxrError naming the file and tensor when a file is missing or short, or a tensor is
- * missing or has the wrong shape.
+ * Pairs each weight-holding layer of `model` with its tensors from `stored`, matched by
+ * `<layer>/<weight>` name; `source` names the file in errors. Throws a CxrError naming the
+ * tensor when one is missing or has the wrong shape.
  */
-export async function loadImageNetWeights(model: tf.LayersModel, dir: string): Promise<void> {
-  const stored = await readWeightsArtifact(dir);
-  const jsonPath = join(dir, "weights.json");
-  const plan: [tf.layers.Layer, NamedWeight[]][] = [];
-  for (const layer of model.layers) {
-    if (layer.weights.length === 0) continue;
-    const values = layer.weights.map((w) => {
+export function matchWeights(
+  model: tf.LayersModel,
+  stored: Map<string, NamedWeight>,
+  source: string,
+): [tf.layers.Layer, NamedWeight[]][] {
+  return model.layers.filter((layer) => layer.weights.length > 0).map((layer) => [
+    layer,
+    layer.weights.map((w) => {
       const name = kerasWeightName(layer, w);
       const s = stored.get(name) ??
-        fail(`${jsonPath} has no tensor '${name}' (layer '${layer.name}'): ${FETCH_HINT}`);
+        fail(`${source} has no tensor '${name}' (layer '${layer.name}'): ${FETCH_HINT}`);
       if (s.shape.join(",") !== w.shape.join(",")) {
         fail(
-          `${jsonPath}: tensor '${name}' has shape [${s.shape}] but the model needs [${w.shape}]; ` +
+          `${source}: tensor '${name}' has shape [${s.shape}] but the model needs [${w.shape}]; ` +
             `the weights are for a different architecture (MobileNetV2 alpha 1.0 expected): ${FETCH_HINT}`,
         );
       }
       return s;
-    });
-    plan.push([layer, values]);
-  }
-  // Check everything before touching the model, so a bad file leaves it unchanged.
+    }),
+  ]);
+}
+
+/**
+ * Sets every weight of `model` from the artifact in `dir`, matched by `<layer>/<weight>` name.
+ * Tensors the model does not use (e.g. `predictions/*` for a model without top) are ignored.
+ * Throws a CxrError naming the file and tensor when a file is missing or short, or a tensor is
+ * missing or has the wrong shape; the model is left unchanged then.
+ */
+export async function loadImageNetWeights(model: tf.LayersModel, dir: string): Promise<void> {
+  const plan = matchWeights(model, await readWeightsArtifact(dir), join(dir, "weights.json"));
   for (const [layer, values] of plan) {
     const tensors = values.map((v) => tf.tensor(v.data, v.shape, "float32"));
     layer.setWeights(tensors);
