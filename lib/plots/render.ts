@@ -11,7 +11,7 @@ import sharp from "sharp";
 import type { TopLevelSpec } from "vega-lite";
 import { vegaLiteBundle } from "../notebook/display.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../util/atomic.ts";
-import { ensureFontconfig } from "./_fonts.ts";
+import { ensureFontconfig } from "./fonts.ts";
 
 /** A Vega-Lite v5 spec as written to `.vl.json`. */
 export type VegaLiteSpec = TopLevelSpec;

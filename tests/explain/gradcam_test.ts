@@ -1,0 +1,57 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { gradCam } from "../../lib/explain/mod.ts";
+import { toModelInput } from "../../lib/models/mod.ts";
+
+await tf.setBackend("cpu");
+
+const SIZE = 16;
+/** Square of bright pixels: rows 2..5, columns 9..12. */
+const inSquare = (i: number) => {
+  const [r, c] = [Math.floor(i / SIZE), i % SIZE];
+  return r >= 2 && r <= 5 && c >= 9 && c <= 12;
+};
+const image = Uint8Array.from({ length: SIZE * SIZE }, (_, i) => (inSquare(i) ? 255 : 0));
+
+/**
+ * Hand-set model: channel 0 of "last_conv" fires on bright pixels, channel 1 on dark ones;
+ * after global pooling, channel 0 votes PNEUMONIA (class 1), channel 1 NORMAL.
+ */
+function squareModel(): tf.LayersModel {
+  const input = tf.input({ shape: [SIZE, SIZE, 3] });
+  const k = tf.concat([tf.fill([3, 3, 3, 1], 1 / 27), tf.fill([3, 3, 3, 1], -1 / 27)], 3);
+  const conv = tf.layers.conv2d({
+    name: "last_conv",
+    filters: 2,
+    kernelSize: 3,
+    padding: "same",
+    activation: "relu",
+    weights: [k, tf.zeros([2])],
+  }).apply(input) as tf.SymbolicTensor;
+  const pooled = tf.layers.globalAveragePooling2d({}).apply(conv) as tf.SymbolicTensor;
+  const out = tf.layers.dense({
+    units: 2,
+    activation: "softmax",
+    weights: [tf.tensor2d([[-2, 2], [2, -2]]), tf.zeros([2])],
+  }).apply(pooled) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: out });
+}
+
+const argmax = (a: Float32Array) => a.reduce((best, v, i) => (v > a[best] ? i : best), 0);
+
+Deno.test("gradCam: PNEUMONIA heat peaks on the bright square, NORMAL heat off it; no leaks", () => {
+  const model = squareModel();
+  const x = toModelInput([image, image], SIZE, 2);
+  const before = tf.memory().numTensors;
+  const [pos, neg] = gradCam(model, x, { layerName: "last_conv", classIndex: [1, 0] });
+  assert.equal(tf.memory().numTensors, before);
+  x.dispose();
+  assert.equal(pos.length, SIZE * SIZE);
+  assert.ok(inSquare(argmax(pos)), `peak at pixel ${argmax(pos)}`);
+  assert.ok(Math.abs(Math.max(...pos) - 1) < 1e-6, "normalised to max 1");
+  assert.ok(Math.min(...pos) >= 0);
+  assert.equal(pos[15 * SIZE], 0, "far corner: no heat for PNEUMONIA");
+  assert.ok(!inSquare(argmax(neg)), "NORMAL heat lies on the dark background");
+  assert.equal(neg[3 * SIZE + 10], 0, "square centre: no heat for NORMAL");
+  model.dispose();
+});
