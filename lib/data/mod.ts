@@ -46,3 +46,12 @@ export {
   splitSummary,
 } from "./split.ts";
 export { readSplit, type SplitFileSummary, type SplitInfo, writeSplit } from "./split_files.ts";
+export { decodeGray, type DecodeOptions, decoderId, type ResizeKernel } from "./decode.ts";
+export {
+  cacheFolder,
+  type CacheLocation,
+  type ImageCache,
+  openCache,
+  prepareCache,
+  type PrepareOptions,
+} from "./cache.ts";

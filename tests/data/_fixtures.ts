@@ -42,7 +42,8 @@ export function pixelsOf(spec: ImageSpec = {}): Uint8Array {
 /** Encodes a synthetic image (lossless PNG by default). */
 export function encodeImage(spec: ImageSpec = {}): Promise<Uint8Array> {
   const { width = 32, height = 24, channels = 1, format = "png" } = spec;
-  const img = sharp(pixelsOf(spec), { raw: { width, height, channels } });
+  let img = sharp(pixelsOf(spec), { raw: { width, height, channels } });
+  if (channels === 1) img = img.toColourspace("b-w"); // else sharp writes 3-channel sRGB
   return (format === "png" ? img.png() : img.jpeg({ quality: 95 })).toBuffer();
 }
 

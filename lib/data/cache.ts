@@ -1,0 +1,274 @@
+/**
+ * On-disk cache of decoded images: uint8 grayscale size x size per image, keyed by content
+ * hash, one binary file plus a JSON index per dataset and size:
+ * `<cacheDir>/<dataset>-<hash of its path>/<size>/{pixels.bin,index.json,skipped.csv}`.
+ *
+ * Crash safety without rewriting the big file: `pixels.bin` only ever grows by whole records
+ * (fsync'd before the index names them), and `index.json` is replaced atomically at each
+ * checkpoint. Records past the last checkpoint (a crash's torn tail) are cut off on the next
+ * build, so everything an index ever named stays valid and a rerun decodes only what is missing.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { readFile, rm, stat, truncate, writeFile } from "node:fs/promises";
+import { basename, join, resolve } from "node:path";
+import { CxrError } from "../errors.ts";
+import { cacheDir as defaultCacheDir } from "../paths.ts";
+import { writeJsonAtomic } from "../util/atomic.ts";
+import { progress } from "../util/progress.ts";
+import { mapPool } from "./_pool.ts";
+import { decodeGray, type DecodeOptions, decoderId } from "./decode.ts";
+import { scanDataset, writeSkipped } from "./manifest.ts";
+import type { ManifestRow, SkippedFile } from "./types.ts";
+
+/** Decoded images of one dataset at one size. */
+export interface ImageCache {
+  readonly size: number;
+  /** Number of cached images. */
+  readonly count: number;
+  /** Images that could not be decoded: sha256 -> "path: reason". Not retried on rebuild. */
+  readonly failed: ReadonlyMap<string, string>;
+  has(sha256: string): boolean;
+  /** size*size bytes, row-major grayscale (a view into the cache: do not modify); CxrError if absent. */
+  pixels(sha256: string): Uint8Array;
+}
+
+/** Where the cache of a dataset lives. */
+export interface CacheLocation {
+  dataRoot: string;
+  /** Image side in pixels. */
+  size: number;
+  /** Cache root. Default: {@linkcode defaultCacheDir} (`$CXR_CACHE_DIR`, else outputs/cache). */
+  cacheDir?: string;
+}
+
+/** Options for {@linkcode prepareCache}. */
+export interface PrepareOptions extends CacheLocation, DecodeOptions {
+  /** Images to cache. Default: a scan of `dataRoot`. */
+  rows?: readonly ManifestRow[];
+  /** Inputs the caller's scan skipped, listed in `skipped.csv` with the undecodable ones. */
+  skipped?: readonly SkippedFile[];
+  /** Decodes in flight. Default: 4. */
+  concurrency?: number;
+  /** Images between index checkpoints. Default: 500. */
+  checkpointEvery?: number;
+  /** Show progress. Default: true. */
+  progress?: boolean;
+  /** Stops the build (after a checkpoint) and rejects with a CxrError. */
+  signal?: AbortSignal;
+  /** Called after each image is stored or recorded as undecodable. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+interface CacheIndex {
+  format: 1;
+  decoder: string;
+  size: number;
+  dataRoot: string;
+  /** Records in pixels.bin that the index vouches for. */
+  count: number;
+  /** sha256 -> record slot in pixels.bin. */
+  slots: Record<string, number>;
+  /** sha256 -> the file that could not be decoded, and why. */
+  failed: Record<string, SkippedFile>;
+}
+
+/** The folder holding one dataset's cache at one size. */
+export function cacheFolder(loc: CacheLocation): string {
+  const root = resolve(loc.dataRoot);
+  const tag = createHash("sha256").update(root).digest("hex").slice(0, 8);
+  return join(loc.cacheDir ?? defaultCacheDir(), `${basename(root)}-${tag}`, String(loc.size));
+}
+
+async function readIndex(dir: string): Promise<CacheIndex | null> {
+  const text = await readFile(join(dir, "index.json"), "utf8").catch(() => null);
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as CacheIndex;
+  } catch {
+    return null; // unreadable index: rebuild (writes are atomic, so only a manual edit gets here)
+  }
+}
+
+/** Holds `<dir>/lock` while building, so two processes never append to one cache at once. */
+async function lock(dir: string): Promise<() => Promise<void>> {
+  const path = join(dir, "lock");
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(path, String(Deno.pid), { flag: "wx" });
+      return () => rm(path, { force: true });
+    } catch (err) {
+      if ((err as { code?: string }).code !== "EEXIST") throw err;
+      const pid = Number(await readFile(path, "utf8").catch(() => ""));
+      const alive = pid > 0 && pid !== Deno.pid &&
+        (await stat(`/proc/${pid}`).then(() => true, () => false));
+      if (alive) {
+        throw new CxrError(
+          `image cache ${dir} is being built by process ${pid}; wait for it, or delete ${path} if it is gone`,
+        );
+      }
+      await rm(path, { force: true }); // stale lock from a crashed build
+    }
+  }
+  throw new CxrError(`cannot lock image cache ${dir}; delete ${path} and retry`);
+}
+
+/**
+ * Decodes and caches every image of `rows` (default: a scan of `dataRoot`) not cached yet, then
+ * opens the cache. Undecodable files are recorded (index and `skipped.csv`), not fatal.
+ *
+ * @example
+ * ```ts
+ * const cache = await prepareCache({ dataRoot: "data/chest_xray", size: 224 });
+ * ```
+ */
+export async function prepareCache(opts: PrepareOptions): Promise<ImageCache> {
+  const dir = cacheFolder(opts);
+  const decoder = decoderId(opts);
+  let scanSkipped = opts.skipped ?? [];
+  let rows = opts.rows;
+  if (!rows) {
+    const scan = await scanDataset(opts.dataRoot, { progress: opts.progress });
+    rows = scan.rows;
+    scanSkipped = scan.skipped;
+  }
+  const previous = await readIndex(dir);
+  const reuse = previous?.format === 1 && previous.decoder === decoder &&
+    previous.size === opts.size;
+  const index: CacheIndex = reuse ? previous! : {
+    format: 1,
+    decoder,
+    size: opts.size,
+    dataRoot: resolve(opts.dataRoot),
+    count: 0,
+    slots: {},
+    failed: {},
+  };
+  const seen = new Set<string>();
+  const todo = rows.filter((r) => {
+    const fresh = !(r.sha256 in index.slots) && !(r.sha256 in index.failed) && !seen.has(r.sha256);
+    seen.add(r.sha256);
+    return fresh;
+  });
+
+  if (todo.length > 0) {
+    await Deno.mkdir(dir, { recursive: true });
+    const unlock = await lock(dir);
+    try {
+      await build(dir, index, todo, opts);
+    } finally {
+      await unlock();
+    }
+  }
+  await writeSkipped(join(dir, "skipped.csv"), [...scanSkipped, ...Object.values(index.failed)]);
+  return openCache(opts);
+}
+
+async function build(
+  dir: string,
+  index: CacheIndex,
+  todo: readonly ManifestRow[],
+  opts: PrepareOptions,
+): Promise<void> {
+  const record = opts.size * opts.size;
+  const binPath = join(dir, "pixels.bin");
+  // Cut any torn tail past the last checkpoint (or everything, for a fresh index).
+  if (index.count === 0) await writeFile(binPath, new Uint8Array(0));
+  else await truncate(binPath, index.count * record);
+  const file = await Deno.open(binPath, { write: true, append: true });
+  const bar = opts.progress === false ? null : progress(`prepare ${opts.size}px`, todo.length);
+  const every = opts.checkpointEvery ?? 500;
+  let pending: Record<string, number> = {};
+  let pendingFailed: Record<string, SkippedFile> = {};
+  let written = index.count;
+  let since = 0;
+  let done = 0;
+  // One serial queue for appends and checkpoints: records land whole, and a checkpoint never
+  // runs beside an append.
+  let queue = Promise.resolve();
+  const enqueue = (step: () => Promise<void> | void) => (queue = queue.then(step));
+  const checkpoint = async () => {
+    await file.sync(); // the bytes are on disk before the index names them
+    index.count = written;
+    Object.assign(index.slots, pending);
+    Object.assign(index.failed, pendingFailed);
+    pending = {};
+    pendingFailed = {};
+    since = 0;
+    await writeJsonAtomic(join(dir, "index.json"), index);
+  };
+
+  try {
+    await mapPool(todo, opts.concurrency ?? 4, async (row) => {
+      if (opts.signal?.aborted) return;
+      let pixels: Uint8Array | null = null;
+      let reason = "";
+      try {
+        pixels = await decodeGray(await readFile(join(opts.dataRoot, row.path)), opts.size, opts);
+      } catch (err) {
+        if (!(err instanceof CxrError)) throw err;
+        reason = err.message;
+      }
+      await enqueue(async () => {
+        if (pixels) {
+          for (let off = 0; off < pixels.length;) off += await file.write(pixels.subarray(off));
+          pending[row.sha256] = written++;
+        } else pendingFailed[row.sha256] = { path: row.path, reason };
+        bar?.tick();
+        opts.onProgress?.(++done, todo.length);
+        if (++since >= every) await checkpoint();
+      });
+    });
+    await enqueue(checkpoint);
+  } finally {
+    file.close();
+  }
+  bar?.done();
+  if (opts.signal?.aborted) {
+    throw new CxrError(
+      `image cache build interrupted after ${index.count} images; rerun to continue (nothing cached is lost)`,
+    );
+  }
+}
+
+/**
+ * Opens the cache of a dataset at a size; throws a CxrError naming the command to build it
+ * when it is missing.
+ */
+export async function openCache(loc: CacheLocation): Promise<ImageCache> {
+  const dir = cacheFolder(loc);
+  const index = await readIndex(dir);
+  const hint = `run 'deno task cxr prepare --data ${loc.dataRoot} --size ${loc.size}'`;
+  if (!index || index.size !== loc.size) {
+    throw new CxrError(`no image cache for ${loc.dataRoot} at ${loc.size}px in ${dir}; ${hint}`);
+  }
+  const record = loc.size * loc.size;
+  const file = await readFile(join(dir, "pixels.bin")).catch(() => new Uint8Array(0));
+  const bin = new Uint8Array(file.buffer, file.byteOffset, file.length); // plain bytes, not a Buffer
+  if (bin.length < index.count * record) {
+    throw new CxrError(`image cache ${dir}/pixels.bin is shorter than its index; ${hint}`);
+  }
+  const slots = new Map(Object.entries(index.slots));
+  const failed = new Map(
+    Object.entries(index.failed).map(([sha, f]) => [sha, `${f.path}: ${f.reason}`]),
+  );
+  return {
+    size: loc.size,
+    count: slots.size,
+    failed,
+    has: (sha256) => slots.has(sha256),
+    pixels(sha256) {
+      const slot = slots.get(sha256);
+      if (slot === undefined) {
+        const why = failed.get(sha256);
+        throw new CxrError(
+          why
+            ? `image ${why} (not in the cache)`
+            : `image ${sha256} is not in the cache ${dir}; ${hint}`,
+        );
+      }
+      return bin.subarray(slot * record, (slot + 1) * record);
+    },
+  };
+}
