@@ -52,41 +52,44 @@ export async function verifyImageNetWeights(
 ): Promise<Top5Check[]> {
   const tolerance = opts.tolerance ?? 1e-3;
   const testDir = opts.testImagesDir ?? join(weightsDir, "testimages");
-  const classes = await readJson<string[]>(
-    join(weightsDir, "imagenet_classes.json"),
-    "class names",
-  );
-  const expected = await readJson<Record<string, Prediction[]>>(
-    join(testDir, "expected_top5.json"),
-    "expected top-5",
-  );
-  const images = Object.keys(expected);
   const size = 224;
-  const pixels = new Float32Array(images.length * size * size * 3);
-  for (const [i, image] of images.entries()) {
-    const path = join(testDir, `${image}.rgb224`);
-    const rgb = await readFile(path);
-    if (rgb.length !== size * size * 3) {
-      fail(`${path} has ${rgb.length} bytes, expected 224*224*3 = ${size * size * 3}`);
-    }
-    rgb.forEach((v, k) => pixels[i * rgb.length + k] = v / 127.5 - 1);
-  }
   const model = mobileNetV2({ inputSize: size, includeTop: true });
-  await loadImageNetWeights(model, weightsDir);
-  const probs = tf.tidy(() =>
-    (model.predict(tf.tensor4d(pixels, [images.length, size, size, 3])) as tf.Tensor).arraySync()
-  ) as number[][];
-  model.dispose();
-  return images.map((image, i) => {
-    const actual: Prediction[] = probs[i]
-      .map((p, c) => [classes[c], p] as Prediction)
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, 5);
-    const want = expected[image];
-    const maxProbDiff = Math.max(...want.map(([, p], r) => Math.abs(actual[r][1] - p)));
-    const ok = want.every(([c], r) => actual[r][0] === c) && maxProbDiff <= tolerance;
-    return { image, expected: want, actual, maxProbDiff, ok };
-  });
+  try {
+    await loadImageNetWeights(model, weightsDir);
+    const classes = await readJson<string[]>(
+      join(weightsDir, "imagenet_classes.json"),
+      "class names",
+    );
+    const expected = await readJson<Record<string, Prediction[]>>(
+      join(testDir, "expected_top5.json"),
+      "expected top-5",
+    );
+    const images = Object.keys(expected);
+    const pixels = new Float32Array(images.length * size * size * 3);
+    for (const [i, image] of images.entries()) {
+      const path = join(testDir, `${image}.rgb224`);
+      const rgb = await readFile(path);
+      if (rgb.length !== size * size * 3) {
+        fail(`${path} has ${rgb.length} bytes, expected 224*224*3 = ${size * size * 3}`);
+      }
+      rgb.forEach((v, k) => pixels[i * rgb.length + k] = v / 127.5 - 1);
+    }
+    const probs = tf.tidy(() =>
+      (model.predict(tf.tensor4d(pixels, [images.length, size, size, 3])) as tf.Tensor).arraySync()
+    ) as number[][];
+    return images.map((image, i) => {
+      const actual: Prediction[] = probs[i]
+        .map((p, c) => [classes[c], p] as Prediction)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 5);
+      const want = expected[image];
+      const maxProbDiff = Math.max(...want.map(([, p], r) => Math.abs(actual[r][1] - p)));
+      const ok = want.every(([c], r) => actual[r][0] === c) && maxProbDiff <= tolerance;
+      return { image, expected: want, actual, maxProbDiff, ok };
+    });
+  } finally {
+    model.dispose();
+  }
 }
 
 /** A plain-text table of the checks: photo, top-5 (class probability), max |Δp|, OK/FAIL. */

@@ -2,10 +2,12 @@ import assert from "node:assert/strict";
 import { cp, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
+import "@tensorflow/tfjs-backend-wasm";
 import { formatTop5Table, verifyImageNetWeights } from "../../lib/models/imagenet_check.ts";
 import { SHARED_WEIGHTS } from "./_shared.ts";
 
-await tf.setBackend("cpu");
+// wasm is ~8x faster than cpu here and agrees with it within 1e-4 on these photos.
+await tf.setBackend("wasm");
 
 Deno.test("the ImageNet weights give the recorded top-5 on the 4 test photos", async () => {
   const before = tf.memory().numTensors;

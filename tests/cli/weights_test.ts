@@ -1,0 +1,34 @@
+import assert from "node:assert/strict";
+import { main } from "../../lib/cli/weights.ts";
+import { CxrError } from "../../lib/errors.ts";
+import { SHARED_WEIGHTS } from "../models/_shared.ts";
+
+async function capture(fn: () => Promise<void>): Promise<string> {
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (...a: unknown[]) => lines.push(a.join(" "));
+  try {
+    await fn();
+  } finally {
+    console.log = log;
+  }
+  return lines.join("\n");
+}
+
+Deno.test("cxr weights verify prints the top-5 table and passes on the shared weights", async () => {
+  const out = await capture(() => main(["verify", "--weights", SHARED_WEIGHTS]));
+  assert.match(out, /^chelsea +tiger cat 0\.548, Egyptian cat 0\.295, tabby 0\.146/m);
+  assert.match(out, /^grace_hopper +military uniform 0\.671/m);
+  assert.equal(out.match(/ OK$/gm)?.length, 4);
+  assert.match(out, /all 4 photos match/);
+});
+
+Deno.test("cxr weights: clear errors for a folder without weights and an unknown command", async () => {
+  const dir = await Deno.makeTempDir();
+  await assert.rejects(
+    main(["verify", "--weights", dir]),
+    (err: Error) => err instanceof CxrError && /weights\.json does not exist/.test(err.message),
+  );
+  await assert.rejects(main(["download"]), /unknown weights command 'download'/);
+  await Deno.remove(dir, { recursive: true });
+});
