@@ -36,6 +36,24 @@ Deno.test("saveModel/loadModel round trip gives identical predictions", async ()
   await Deno.remove(dir, { recursive: true });
 });
 
+Deno.test("saved files load unchanged with tf.loadLayersModel over HTTP, as in a browser", async () => {
+  const dir = await Deno.makeTempDir();
+  const model = await mobileNetV2Classifier({ inputSize: SIZE, weightsDir: SHARED_WEIGHTS });
+  await saveModel(model, dir);
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    const name = new URL(req.url).pathname.slice(1);
+    return new Response(await Deno.readFile(join(dir, name)));
+  });
+  // tf.io.http is the handler a browser uses for a URL: fetch model.json, then its weight paths.
+  const loaded = await tf.loadLayersModel(`http://127.0.0.1:${server.addr.port}/model.json`);
+  await server.shutdown();
+  const x = tf.randomUniform([1, SIZE, SIZE, 3], -1, 1, "float32", 5);
+  const [a, b] = [model.predict(x) as tf.Tensor, loaded.predict(x) as tf.Tensor];
+  assert.deepEqual(await b.data(), await a.data());
+  tf.dispose([x, a, b]);
+  await Deno.remove(dir, { recursive: true });
+});
+
 Deno.test("loadModel: clear errors for a missing folder and a truncated weights.bin", async () => {
   const dir = await Deno.makeTempDir();
   await assert.rejects(loadModel(join(dir, "none")), (err: Error) => {
