@@ -1,18 +1,7 @@
 import assert from "node:assert/strict";
 import { main } from "../../lib/cli/summary.ts";
 import { CxrError } from "../../lib/errors.ts";
-
-async function capture(fn: () => Promise<void>): Promise<string> {
-  const lines: string[] = [];
-  const log = console.log;
-  console.log = (...a: unknown[]) => lines.push(a.join(" "));
-  try {
-    await fn();
-  } finally {
-    console.log = log;
-  }
-  return lines.join("\n");
-}
+import { captureLog as capture } from "./_capture.ts";
 
 Deno.test("cxr summary prints the parameter counts", async () => {
   const mobilenet = await capture(() => main(["--model", "mobilenetv2"]));

@@ -1,19 +1,8 @@
 import assert from "node:assert/strict";
 import { main } from "../../lib/cli/weights.ts";
 import { CxrError } from "../../lib/errors.ts";
+import { captureLog as capture } from "./_capture.ts";
 import { SHARED_WEIGHTS } from "../models/_shared.ts";
-
-async function capture(fn: () => Promise<void>): Promise<string> {
-  const lines: string[] = [];
-  const log = console.log;
-  console.log = (...a: unknown[]) => lines.push(a.join(" "));
-  try {
-    await fn();
-  } finally {
-    console.log = log;
-  }
-  return lines.join("\n");
-}
 
 Deno.test("cxr weights verify prints the top-5 table and passes on the shared weights", async () => {
   const out = await capture(() => main(["verify", "--weights", SHARED_WEIGHTS]));

@@ -11,6 +11,7 @@ import {
   readWeightsArtifact,
 } from "../../lib/models/mod.ts";
 import { kerasWeightName } from "../../lib/models/weights.ts";
+import { captureLog } from "../cli/_capture.ts";
 import { kerasH5, type KerasLayer } from "./_keras_h5.ts";
 import { SHARED_WEIGHTS } from "./_shared.ts";
 
@@ -68,18 +69,14 @@ Deno.test("weights fetch downloads Keras' no-top .h5 and writes the same artifac
 
 Deno.test("cxr weights fetch --with-top converts the classifier too", async () => {
   const out = await Deno.makeTempDir();
-  const logs: string[] = [];
-  const log = console.log;
+  let printed = "";
   await withServer({ [kerasWeightsFile(true)]: await kerasFile(true) }, async (baseUrl) => {
-    console.log = (...a: unknown[]) => logs.push(a.join(" "));
-    try {
-      await main(["fetch", "--with-top", "--out", out, "--base-url", baseUrl]);
-    } finally {
-      console.log = log;
-    }
+    printed = await captureLog(() =>
+      main(["fetch", "--with-top", "--out", out, "--base-url", baseUrl])
+    );
   });
   assert.match(
-    logs.join("\n"),
+    printed,
     /wrote 262 tensors \(3,538,984 parameters\) from http:\/\/127\.0\.0\.1/,
   );
   assert.deepEqual(
