@@ -72,3 +72,28 @@ Deno.test("mobileNetV2Classifier: paper head on the ImageNet base", async () => 
   assert.equal(random.getLayer("dropout").getConfig().rate, 0.5);
   assert.equal(random.countParams(), 2_260_546);
 });
+
+Deno.test("'same' stride-2 depthwise equals Keras' ZeroPadding2D(correct_pad) + 'valid'", () => {
+  // Keras' correct_pad: (0, 1) on each axis for even sizes, (1, 1) for odd ones.
+  const cases: { size: number; pad: [number, number] }[] = [
+    { size: 8, pad: [0, 1] },
+    { size: 7, pad: [1, 1] },
+  ];
+  const dw = (x: tf.Tensor4D, k: tf.Tensor4D, pad: [number, number] | null) =>
+    pad
+      ? tf.depthwiseConv2d(tf.pad(x, [[0, 0], pad, pad, [0, 0]]), k, 2, "valid")
+      : tf.depthwiseConv2d(x, k, 2, "same");
+  const maxDiff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => a.sub(b).abs().max().dataSync()[0]);
+  for (const { size, pad } of cases) {
+    const x = tf.randomNormal([1, size, size, 4], 0, 1, "float32", size) as tf.Tensor4D;
+    const k = tf.randomNormal([3, 3, 4, 1], 0, 1, "float32", 2) as tf.Tensor4D;
+    const same = dw(x, k, null);
+    const keras = dw(x, k, pad);
+    assert.deepEqual(same.shape, keras.shape);
+    assert.ok(maxDiff(same, keras) < 1e-5, `size ${size}`);
+    // Symmetric (PyTorch-style) padding gives other numbers, so the check can tell them apart.
+    const symmetric = dw(x, k, [1, 1]);
+    if (size === 8) assert.ok(maxDiff(same, symmetric.slice(0, same.shape)) > 1e-3);
+    tf.dispose([x, k, same, keras, symmetric]);
+  }
+});
