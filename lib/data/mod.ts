@@ -55,3 +55,13 @@ export {
   prepareCache,
   type PrepareOptions,
 } from "./cache.ts";
+export { download, type Downloaded, type DownloadOptions, sha256File } from "./download.ts";
+export {
+  archiveNameOf,
+  type ArchiveSource,
+  fetchDataset,
+  type Fetched,
+  type FetchOptions,
+  kaggleSource,
+  MENDELEY_SOURCE,
+} from "./fetch.ts";
