@@ -6,6 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { fail } from "../errors.ts";
+import { isCount, isUnit, numberFlag } from "./_flags.ts";
 import { formatMetricsTable, readPredictionsCsv, summarizeMetrics } from "../metrics/mod.ts";
 
 const HELP =
@@ -16,19 +17,6 @@ const HELP =
   --bootstrap N       add 95% stratified bootstrap intervals from N replicates (default: none)
   --seed S            bootstrap seed (default 0)
   --json              print one JSON object instead of a table`;
-
-function numberFlag(
-  name: string,
-  text: string | undefined,
-  fallback: number,
-  ok: (v: number) => boolean,
-  what: string,
-): number {
-  if (text === undefined) return fallback;
-  const v = Number(text);
-  if (text.trim() === "" || !ok(v)) fail(`--${name} ${text}: expected ${what}`, { exitCode: 2 });
-  return v;
-}
 
 export async function main(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -52,14 +40,14 @@ export async function main(args: string[]): Promise<void> {
     "threshold",
     values.threshold,
     0.5,
-    (v) => v >= 0 && v <= 1,
+    isUnit,
     "a number in [0, 1]",
   );
   const bootstrap = numberFlag(
     "bootstrap",
     values.bootstrap,
     0,
-    (v) => Number.isInteger(v) && v >= 0,
+    isCount,
     "a whole number of replicates",
   );
   const seed = numberFlag("seed", values.seed, 0, Number.isInteger, "an integer");

@@ -5,19 +5,33 @@
  *
  * The score is the model's output for the class (the softmax probability, as in the Keras
  * Grad-CAM example). The model is cut at the layer with the models area's `splitAt`, so the
- * layer must be a clean cut point (for MobileNetV2: "out_relu", the last convolutional block).
+ * layer must be a clean cut point; the default is the last one with a spatial (4-D) output,
+ * which for MobileNetV2 is "out_relu", the last convolutional block.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { splitAt } from "../models/mod.ts";
+import { fail } from "../errors.ts";
+import { cutPoints, splitAt } from "../models/mod.ts";
 
 /** Options for {@linkcode gradCam}. */
 export interface GradCamOptions {
-  /** Layer whose activations are weighted. Default "out_relu" (MobileNetV2's last conv block). */
+  /** Layer whose activations are weighted. Default {@linkcode defaultCamLayer} ("out_relu" for MobileNetV2). */
   layerName?: string;
   /** Class explained, per image or one for all. Default 1 (PNEUMONIA). */
   classIndex?: number | number[];
+}
+
+/** The last clean cut point of `model` whose output is a feature map (rank 4). */
+export function defaultCamLayer(model: tf.LayersModel): string {
+  const spatial = cutPoints(model).filter((name) => {
+    const shape = model.getLayer(name).outputShape;
+    return !Array.isArray(shape[0]) && shape.length === 4;
+  });
+  if (spatial.length === 0) {
+    fail(`model '${model.name}' has no convolutional layer to cut at for Grad-CAM; pass layerName`);
+  }
+  return spatial[spatial.length - 1];
 }
 
 type Parts = ReturnType<typeof splitAt>;
@@ -33,6 +47,16 @@ function partsOf(model: tf.LayersModel, layerName: string): Parts {
 }
 
 /**
+ * Releases the cut models {@linkcode gradCam} keeps for `model`. The cut re-applies the head
+ * layers, which tfjs reference-counts, so call this before `model.dispose()` or the head's
+ * weights stay allocated.
+ */
+export function disposeGradCam(model: tf.LayersModel): void {
+  for (const { trainable } of splits.get(model)?.values() ?? []) trainable.dispose();
+  splits.delete(model);
+}
+
+/**
  * Grad-CAM heatmaps for a batch of model inputs `[batch, height, width, channels]`: one
  * Float32Array of height*width values in [0, 1] per image (all 0 when no location raises the
  * score). Leaves no tensors behind.
@@ -43,7 +67,7 @@ export function gradCam(
   opts: GradCamOptions = {},
 ): Float32Array[] {
   const [batch, height, width] = input.shape;
-  const { frozen, trainable } = partsOf(model, opts.layerName ?? "out_relu");
+  const { frozen, trainable } = partsOf(model, opts.layerName ?? defaultCamLayer(model));
   const classes = Array.isArray(opts.classIndex)
     ? opts.classIndex
     : new Array(batch).fill(opts.classIndex ?? 1);

@@ -14,7 +14,7 @@
  *
  * @module
  */
-export { gradCam, type GradCamOptions } from "./gradcam.ts";
+export { defaultCamLayer, disposeGradCam, gradCam, type GradCamOptions } from "./gradcam.ts";
 export {
   camGrid,
   type GridTile,

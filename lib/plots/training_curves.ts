@@ -19,16 +19,23 @@ export interface HistoryPoint {
 
 /** Options for {@linkcode trainingCurvesSpec}. */
 export interface TrainingCurvesOptions {
-  /** Epoch of the kept checkpoint. Default: highest val_accuracy, first on ties (the paper's checkpoint rule). */
+  /** Epoch of the kept checkpoint. Default: {@linkcode bestEpochOf} with `monitor`. */
   bestEpoch?: number;
+  /** What the checkpoint watched. Default "val_accuracy" (the paper's ModelCheckpoint). */
+  monitor?: "val_accuracy" | "val_loss";
   /** Title. Default "Training curves". */
   title?: string;
 }
 
-/** The epoch with the highest validation accuracy (first on ties). */
-export function bestEpochOf(history: HistoryPoint[]): number | undefined {
+/** The epoch with the highest val_accuracy, or lowest val_loss; the first on ties. */
+export function bestEpochOf(
+  history: HistoryPoint[],
+  monitor: "val_accuracy" | "val_loss" = "val_accuracy",
+): number | undefined {
+  const better = (a: HistoryPoint, b: HistoryPoint) =>
+    monitor === "val_loss" ? a.val_loss < b.val_loss : a.val_accuracy > b.val_accuracy;
   let best: HistoryPoint | undefined;
-  for (const h of history) if (!best || h.val_accuracy > best.val_accuracy) best = h;
+  for (const h of history) if (!best || better(h, best)) best = h;
   return best?.epoch;
 }
 
@@ -129,7 +136,7 @@ export function trainingCurvesSpec(
   const firstStage2 = history.find((h) => h.stage === 2);
   const hasStage1 = history.some((h) => h.stage === 1);
   const boundary = firstStage2 && hasStage1 ? firstStage2.epoch - 0.5 : undefined;
-  const bestEpoch = opts.bestEpoch ?? bestEpochOf(history);
+  const bestEpoch = opts.bestEpoch ?? bestEpochOf(history, opts.monitor);
   return {
     ...specBase(
       opts.title ?? "Training curves",

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { gradCam } from "../../lib/explain/mod.ts";
+import { defaultCamLayer, gradCam } from "../../lib/explain/mod.ts";
 import { toModelInput } from "../../lib/models/mod.ts";
 
 await tf.setBackend("cpu");
@@ -41,6 +41,7 @@ const argmax = (a: Float32Array) => a.reduce((best, v, i) => (v > a[best] ? i : 
 
 Deno.test("gradCam: PNEUMONIA heat peaks on the bright square, NORMAL heat off it; no leaks", () => {
   const model = squareModel();
+  assert.equal(defaultCamLayer(model), "last_conv");
   const x = toModelInput([image, image], SIZE, 2);
   const before = tf.memory().numTensors;
   const [pos, neg] = gradCam(model, x, { layerName: "last_conv", classIndex: [1, 0] });

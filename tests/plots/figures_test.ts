@@ -83,8 +83,9 @@ Deno.test("confusion matrix: counts, row percentages, white text on dark cells",
   assert.equal(fillOf("5.0% of row"), "black");
 });
 
-Deno.test("bestEpochOf: first epoch with the highest val_accuracy", () => {
+Deno.test("bestEpochOf: first epoch with the highest val_accuracy or lowest val_loss", () => {
   assert.equal(bestEpochOf(history), 3);
+  assert.equal(bestEpochOf(history, "val_loss"), 5);
   assert.equal(bestEpochOf([]), undefined);
 });
 

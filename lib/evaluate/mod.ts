@@ -1,0 +1,22 @@
+/**
+ * Evaluation of a training run: its best checkpoint's predictions on a split, every metric with
+ * bootstrap intervals, figures, a Grad-CAM grid and a Markdown report in `<run-dir>/eval-<split>/`.
+ *
+ * @example
+ * ```ts
+ * import { evaluateRun } from "./lib/evaluate/mod.ts";
+ * const { metrics, outDir } = await evaluateRun({ runDir: "outputs/runs/paper", split: "test" });
+ * console.log(metrics.accuracy, metrics.ci?.accuracy, outDir);
+ * ```
+ *
+ * @module
+ */
+export {
+  EVAL_SPLITS,
+  type EvalSplit,
+  type EvaluateOptions,
+  type EvaluateResult,
+  evaluateRun,
+} from "./run.ts";
+export { type PredictOptions, predictProbabilities } from "./predict.ts";
+export { evaluationReport, type ReportInput } from "./report.ts";

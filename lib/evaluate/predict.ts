@@ -1,0 +1,45 @@
+/**
+ * PNEUMONIA probabilities of a model for cached images, in batches.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { toModelInput } from "../models/mod.ts";
+import { progress } from "../util/progress.ts";
+
+/** Options for {@linkcode predictProbabilities}. */
+export interface PredictOptions {
+  /** Images per forward pass. Default 32. */
+  batchSize?: number;
+  /** Progress label; omit for no progress output. */
+  label?: string;
+}
+
+/**
+ * `model`'s output for class 1 (PNEUMONIA) for each image, in order. `pixels(i)` returns image
+ * i as `size * size` grayscale bytes (e.g. from the image cache).
+ */
+export async function predictProbabilities(
+  model: tf.LayersModel,
+  count: number,
+  pixels: (i: number) => Uint8Array,
+  size: number,
+  opts: PredictOptions = {},
+): Promise<Float32Array> {
+  const batchSize = opts.batchSize ?? 32;
+  const out = new Float32Array(count);
+  const bar = opts.label ? progress(opts.label, count) : null;
+  for (let start = 0; start < count; start += batchSize) {
+    const n = Math.min(batchSize, count - start);
+    const probs = tf.tidy(() => {
+      const x = toModelInput(Array.from({ length: n }, (_, k) => pixels(start + k)), size, n);
+      const y = model.predict(x) as tf.Tensor2D;
+      return y.slice([0, 1], [n, 1]);
+    });
+    out.set(await probs.data(), start);
+    probs.dispose();
+    bar?.tick(n);
+  }
+  bar?.done();
+  return out;
+}
