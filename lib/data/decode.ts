@@ -50,8 +50,9 @@ export async function decodeGray(
     }
     return new Uint8Array(data.buffer, data.byteOffset, data.length);
   } catch (err) {
-    throw new CxrError(`cannot decode: ${(err as Error).message.split("\n")[0].trim()}`, {
-      cause: err,
-    });
+    let why = (err as Error).message.split("\n")[0].trim();
+    // Under concurrency libvips sometimes reports only this generic line for a truncated file.
+    if (/failOn/.test(why)) why = "corrupt or truncated image data (decoder warning)";
+    throw new CxrError(`cannot decode: ${why}`, { cause: err });
   }
 }

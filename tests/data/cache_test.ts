@@ -11,6 +11,7 @@ import {
 } from "../../lib/data/mod.ts";
 import { CxrError } from "../../lib/errors.ts";
 import { encodeImage, put, tempDir } from "./_fixtures.ts";
+import { WORKSPACE_ROOT } from "../../lib/paths.ts";
 import { grayIccProfile, withIccProfile } from "./_icc.ts";
 
 const SIZE = 16;
@@ -100,7 +101,10 @@ Deno.test("prepareCache: bad inputs decode correctly or land in skipped.csv; cac
   ]);
   assert.equal(reasons["train/NORMAL/IM-0003-0001.jpeg"], "empty file (0 bytes)");
   assert.match(reasons["train/PNEUMONIA/person1_virus_1.jpeg"], /^not a readable image/);
-  assert.match(reasons["train/NORMAL/IM-0002-0001.jpeg"], /^cannot decode: .*premature end/i);
+  assert.match(
+    reasons["train/NORMAL/IM-0002-0001.jpeg"],
+    /^cannot decode: .*(premature end|truncated)/i,
+  );
   assert.equal(reasons["val/NORMAL/"], "empty class folder");
 
   // A rerun decodes nothing: neither file is rewritten.
@@ -203,4 +207,93 @@ Deno.test("openCache: a missing cache names the command that builds it", async (
       e instanceof CxrError &&
       e.message.includes("deno task cxr prepare --data /some/data --size 224"),
   );
+});
+
+Deno.test("prepareCache: a build killed with SIGKILL loses nothing it checkpointed", async () => {
+  const root = await tempDir();
+  for (let k = 0; k < 120; k++) {
+    await put(root, `NORMAL/IM-${1000 + k}-0001.png`, { width: 24, height: 24, value: shade(k) });
+  }
+  const cacheDir = await tempDir();
+  const loc = { dataRoot: root, size: SIZE, cacheDir };
+  const dir = cacheFolder(loc);
+  // A child process that builds slowly (busy-waits 10 ms per image), checkpointing every 5.
+  const script = join(await tempDir(), "build.ts");
+  await writeFile(
+    script,
+    `import { prepareCache } from ${
+      JSON.stringify(new URL("../../lib/data/mod.ts", import.meta.url).href)
+    };
+await prepareCache({ ...${JSON.stringify(loc)}, progress: false, concurrency: 1, checkpointEvery: 5,
+  onProgress: () => { const t = Date.now(); while (Date.now() - t < 10) {} } });`,
+  );
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--config", join(WORKSPACE_ROOT, "deno.json"), script],
+    cwd: WORKSPACE_ROOT,
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  let exited = false;
+  const status = child.status.then((s) => (exited = true, s));
+  const stderr = new Response(child.stderr).text();
+  let partial: { count: number; slots: Record<string, number> } | null = null;
+  while (!partial && !exited) {
+    await new Promise((r) => setTimeout(r, 10));
+    const text = await readFile(join(dir, "index.json"), "utf8").catch(() => null);
+    if (text && JSON.parse(text).count >= 10) partial = JSON.parse(text);
+  }
+  if (!exited) child.kill("SIGKILL");
+  await status;
+  assert.ok(partial, `the child checkpointed before exiting: ${await stderr}`);
+  const index = JSON.parse(await readFile(join(dir, "index.json"), "utf8"));
+  assert.ok(
+    index.count >= partial.count && index.count < 120,
+    `killed mid-build at ${index.count}`,
+  );
+  const before = (await readFile(join(dir, "pixels.bin"))).subarray(0, index.count * SIZE * SIZE);
+
+  let decoded = 0;
+  const cache = await prepareCache({ ...loc, progress: false, onProgress: () => decoded++ });
+  assert.equal(decoded, 120 - index.count);
+  assert.equal(cache.count, 120);
+  const after = JSON.parse(await readFile(join(dir, "index.json"), "utf8"));
+  for (const [sha, slot] of Object.entries(index.slots)) assert.equal(after.slots[sha], slot);
+  assert.deepEqual((await readFile(join(dir, "pixels.bin"))).subarray(0, before.length), before);
+  for (const r of (await scanDataset(root, { progress: false })).rows) {
+    assert.deepEqual(
+      cache.pixels(r.sha256),
+      await decodeGray(await readFile(join(root, r.path)), SIZE),
+    );
+  }
+});
+
+Deno.test("real data: a handful of images decode to their stored pixels (224x224 copies unchanged)", async () => {
+  const { REAL_ROOT, referenceRows } = await import("./_fixtures.ts");
+  const pick = (await referenceRows()).filter((r) =>
+    [
+      "test/NORMAL/IM-0001-0001.jpeg",
+      "val/PNEUMONIA/person1946_bacteria_4874.jpeg",
+      "train/NORMAL/IM-0117-0001.jpeg",
+    ]
+      .includes(r.path)
+  );
+  assert.equal(pick.length, 3);
+  const cache = await prepareCache({
+    dataRoot: REAL_ROOT,
+    size: 224,
+    cacheDir: await tempDir(),
+    rows: pick,
+    progress: false,
+  });
+  for (const r of pick) {
+    const bytes = await readFile(join(REAL_ROOT, r.path));
+    const meta = await sharp(bytes).metadata();
+    assert.equal(meta.hasProfile ?? false, false);
+    if (meta.width === 224 && meta.height === 224) {
+      const plain = await sharp(bytes).greyscale().raw().toBuffer();
+      assert.deepEqual(cache.pixels(r.sha256), new Uint8Array(plain), `${r.path} unchanged at 224`);
+    } else {
+      assert.deepEqual(cache.pixels(r.sha256), await decodeGray(bytes, 224));
+    }
+  }
 });
