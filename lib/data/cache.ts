@@ -125,7 +125,6 @@ async function lock(dir: string): Promise<() => Promise<void>> {
  */
 export async function prepareCache(opts: PrepareOptions): Promise<ImageCache> {
   const dir = cacheFolder(opts);
-  const decoder = decoderId(opts);
   let scanSkipped = opts.skipped ?? [];
   let rows = opts.rows;
   if (!rows) {
@@ -133,36 +132,53 @@ export async function prepareCache(opts: PrepareOptions): Promise<ImageCache> {
     rows = scan.rows;
     scanSkipped = scan.skipped;
   }
-  const previous = await readIndex(dir);
-  const reuse = previous?.format === 1 && previous.decoder === decoder &&
-    previous.size === opts.size;
-  const index: CacheIndex = reuse ? previous! : {
+  let index = await usableIndex(dir, opts);
+  const unreadable: SkippedFile[] = [];
+  if (missing(rows, index).length > 0) {
+    await Deno.mkdir(dir, { recursive: true });
+    const unlock = await lock(dir);
+    try {
+      index = await usableIndex(dir, opts); // another process may have built it meanwhile
+      const todo = missing(rows, index);
+      if (todo.length > 0) unreadable.push(...await build(dir, index, todo, opts));
+    } finally {
+      await unlock();
+    }
+  }
+  await writeSkipped(join(dir, "skipped.csv"), [
+    ...scanSkipped,
+    ...Object.values(index.failed),
+    ...unreadable,
+  ]);
+  return openCache(opts);
+}
+
+/** The index on disk if it matches the decoder, size and pixel file; else a fresh one. */
+async function usableIndex(dir: string, opts: PrepareOptions): Promise<CacheIndex> {
+  const index = await readIndex(dir);
+  const binSize = await stat(join(dir, "pixels.bin")).then((s) => s.size, () => 0);
+  const ok = index?.format === 1 && index.decoder === decoderId(opts) &&
+    index.size === opts.size && binSize >= index.count * opts.size * opts.size;
+  if (ok) return index!;
+  return {
     format: 1,
-    decoder,
+    decoder: decoderId(opts),
     size: opts.size,
     dataRoot: resolve(opts.dataRoot),
     count: 0,
     slots: {},
     failed: {},
   };
+}
+
+/** Rows whose image is neither cached nor known to be undecodable, one per hash. */
+function missing(rows: readonly ManifestRow[], index: CacheIndex): ManifestRow[] {
   const seen = new Set<string>();
-  const todo = rows.filter((r) => {
+  return rows.filter((r) => {
     const fresh = !(r.sha256 in index.slots) && !(r.sha256 in index.failed) && !seen.has(r.sha256);
     seen.add(r.sha256);
     return fresh;
   });
-
-  if (todo.length > 0) {
-    await Deno.mkdir(dir, { recursive: true });
-    const unlock = await lock(dir);
-    try {
-      await build(dir, index, todo, opts);
-    } finally {
-      await unlock();
-    }
-  }
-  await writeSkipped(join(dir, "skipped.csv"), [...scanSkipped, ...Object.values(index.failed)]);
-  return openCache(opts);
 }
 
 async function build(
@@ -170,7 +186,7 @@ async function build(
   index: CacheIndex,
   todo: readonly ManifestRow[],
   opts: PrepareOptions,
-): Promise<void> {
+): Promise<SkippedFile[]> {
   const record = opts.size * opts.size;
   const binPath = join(dir, "pixels.bin");
   // Cut any torn tail past the last checkpoint (or everything, for a fresh index).
@@ -181,6 +197,7 @@ async function build(
   const every = opts.checkpointEvery ?? 500;
   let pending: Record<string, number> = {};
   let pendingFailed: Record<string, SkippedFile> = {};
+  const unreadable: SkippedFile[] = []; // not kept in the index: a later run retries them
   let written = index.count;
   let since = 0;
   let done = 0;
@@ -204,17 +221,23 @@ async function build(
       if (opts.signal?.aborted) return;
       let pixels: Uint8Array | null = null;
       let reason = "";
-      try {
-        pixels = await decodeGray(await readFile(join(opts.dataRoot, row.path)), opts.size, opts);
-      } catch (err) {
-        if (!(err instanceof CxrError)) throw err;
-        reason = err.message;
+      const bytes = await readFile(join(opts.dataRoot, row.path)).catch((err: Error) => {
+        unreadable.push({ path: row.path, reason: `cannot read: ${err.message}` });
+        return null;
+      });
+      if (bytes) {
+        try {
+          pixels = await decodeGray(bytes, opts.size, opts);
+        } catch (err) {
+          if (!(err instanceof CxrError)) throw err;
+          reason = err.message;
+        }
       }
       await enqueue(async () => {
         if (pixels) {
           for (let off = 0; off < pixels.length;) off += await file.write(pixels.subarray(off));
           pending[row.sha256] = written++;
-        } else pendingFailed[row.sha256] = { path: row.path, reason };
+        } else if (bytes) pendingFailed[row.sha256] = { path: row.path, reason };
         bar?.tick();
         opts.onProgress?.(++done, todo.length);
         if (++since >= every) await checkpoint();
@@ -230,6 +253,7 @@ async function build(
       `image cache build interrupted after ${index.count} images; rerun to continue (nothing cached is lost)`,
     );
   }
+  return unreadable;
 }
 
 /**

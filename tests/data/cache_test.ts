@@ -297,3 +297,26 @@ Deno.test("real data: a handful of images decode to their stored pixels (224x224
     }
   }
 });
+
+Deno.test("prepareCache: a lost pixel file is rebuilt, a file gone since the scan is skipped", async () => {
+  const root = await tempDir();
+  await put(root, "NORMAL/IM-0001-0001.png", { width: 20, height: 20, value: shade(1) });
+  await put(root, "NORMAL/IM-0002-0001.png", { width: 20, height: 20, value: shade(2) });
+  const cacheDir = await tempDir();
+  const loc = { dataRoot: root, size: 8, cacheDir, progress: false };
+  const rows = (await scanDataset(root, { progress: false })).rows;
+  await prepareCache({ ...loc, rows: rows.slice(0, 1) });
+  await writeFile(join(cacheFolder(loc), "pixels.bin"), new Uint8Array(10)); // shorter than the index says
+  await Deno.remove(join(root, rows[1].path));
+  const cache = await prepareCache({ ...loc, rows });
+  assert.deepEqual(
+    cache.pixels(rows[0].sha256),
+    await decodeGray(await readFile(join(root, rows[0].path)), 8),
+  );
+  assert.equal(cache.has(rows[1].sha256), false);
+  const skipped = await readFile(join(cacheFolder(loc), "skipped.csv"), "utf8");
+  assert.match(skipped, /NORMAL\/IM-0002-0001\.png,"cannot read: ENOENT/);
+  // Unlike an undecodable file, an unreadable one is retried once it is back.
+  await put(root, "NORMAL/IM-0002-0001.png", { width: 20, height: 20, value: shade(2) });
+  assert.equal((await prepareCache({ ...loc, rows })).has(rows[1].sha256), true);
+});
