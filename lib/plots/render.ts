@@ -9,7 +9,6 @@ import process from "node:process";
 import { Buffer } from "node:buffer";
 import sharp from "sharp";
 import type { TopLevelSpec } from "vega-lite";
-import { vegaLiteBundle } from "../notebook/display.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../util/atomic.ts";
 import { ensureFontconfig } from "./fonts.ts";
 
@@ -82,9 +81,15 @@ export async function writeFigure(
 }
 
 /**
- * A figure as a notebook MIME bundle: `application/vnd.vegalite.v5+json` (JupyterLab and
- * VS Code render v5) with the SVG as `image/svg+xml` fallback; see lib/notebook's `show`.
+ * A figure as a notebook MIME bundle for `Deno.jupyter.display`:
+ * `application/vnd.vegalite.v5+json` (JupyterLab and VS Code render v5; no front end renders a
+ * v6 MIME type) with the SVG as the `image/svg+xml` fallback.
  */
 export function figureBundle(figure: Figure): Deno.jupyter.MediaBundle {
-  return vegaLiteBundle(figure.spec as unknown as Record<string, unknown>, { svg: figure.svg });
+  const title = (figure.spec as { description?: string }).description ?? "Vega-Lite figure";
+  return {
+    "application/vnd.vegalite.v5+json": figure.spec as unknown as { $schema: string },
+    "image/svg+xml": figure.svg,
+    "text/plain": `<${title}>`,
+  };
 }
