@@ -134,22 +134,30 @@ export async function prepareCache(opts: PrepareOptions): Promise<ImageCache> {
   }
   let index = await usableIndex(dir, opts);
   const unreadable: SkippedFile[] = [];
+  let built = false;
   if (missing(rows, index).length > 0) {
     await Deno.mkdir(dir, { recursive: true });
     const unlock = await lock(dir);
     try {
       index = await usableIndex(dir, opts); // another process may have built it meanwhile
       const todo = missing(rows, index);
-      if (todo.length > 0) unreadable.push(...await build(dir, index, todo, opts));
+      if (todo.length > 0) {
+        unreadable.push(...await build(dir, index, todo, opts));
+        built = true;
+      }
     } finally {
       await unlock();
     }
   }
-  await writeSkipped(join(dir, "skipped.csv"), [
-    ...scanSkipped,
-    ...Object.values(index.failed),
-    ...unreadable,
-  ]);
+  // Only a call that scanned, was told what its scan skipped, or decoded something has the full
+  // picture; a call for a subset of rows must not overwrite the list with less.
+  if (!opts.rows || opts.skipped || built) {
+    await writeSkipped(join(dir, "skipped.csv"), [
+      ...scanSkipped,
+      ...Object.values(index.failed),
+      ...unreadable,
+    ]);
+  }
   return openCache(opts);
 }
 
