@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { WORKSPACE_ROOT } from "../paths.ts";
@@ -40,7 +40,10 @@ export function ensureFontconfig(): void {
     "",
   ].join("\n");
   const file = join(dir, "fonts.conf");
-  writeFileSync(file, conf);
+  // Written beside and renamed: other processes may be reading the same file.
+  const tmp = `${file}.${Deno.pid}`;
+  writeFileSync(tmp, conf);
+  renameSync(tmp, file);
   Deno.env.set("FONTCONFIG_FILE", file);
   configured = true;
 }
