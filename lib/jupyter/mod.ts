@@ -1,0 +1,42 @@
+/**
+ * A Jupyter client in TypeScript for Deno's own kernel: ZMTP 3.0 over TCP (no native ZeroMQ),
+ * HMAC-signed Jupyter messages, nbformat 4.5 files, and a headless notebook runner that
+ * stores every output and stops at the first failing cell.
+ *
+ * @example
+ * ```ts
+ * import { runNotebook } from "./lib/jupyter/mod.ts";
+ * const run = await runNotebook("notebooks/01_data_exploration.ipynb", { env: { CXR_PROFILE: "quick" } });
+ * if (run.failure) console.error(`cell ${run.failure.cellNumber}: ${run.failure.evalue}`);
+ * ```
+ *
+ * @module
+ */
+export {
+  type ExecuteOptions,
+  type ExecuteReply,
+  type Kernel,
+  KernelError,
+  type KernelOptions,
+  startKernel,
+} from "./kernel.ts";
+export {
+  type Cell,
+  type CodeCell,
+  codeCell,
+  markdownCell,
+  newNotebook,
+  type Notebook,
+  type Output,
+  readNotebook,
+  validateNotebook,
+  writeNotebook,
+} from "./nbformat.ts";
+export { OutputRecorder } from "./outputs.ts";
+export {
+  type CellFailure,
+  type NotebookRun,
+  type RunEvent,
+  runNotebook,
+  type RunNotebookOptions,
+} from "./runner.ts";
