@@ -10,6 +10,7 @@ import {
   duplicateGroups,
   scanDataset,
   type ScanResult,
+  writeDuplicates,
   writeManifest,
   writeSkipped,
 } from "../data/mod.ts";
@@ -19,7 +20,8 @@ const HELP = `usage: deno task cxr manifest [--data DIR] [--out FILE]
 
 Scans a dataset (Kaggle layout <root>/{train,val,test}/{NORMAL,PNEUMONIA}/* or flat
 <root>/{NORMAL,PNEUMONIA}/*) and writes one CSV row per image: path, label, officialSplit,
-patientId, width, height, sha256. Unreadable files go to skipped.csv beside it.
+patientId, width, height, sha256. Unreadable files go to skipped.csv beside it, exact
+duplicates (same content hash) to duplicates.csv.
 
   --data DIR   dataset root (default: $CXR_DATA_DIR, else data/chest_xray)
   --out FILE   manifest CSV (default: outputs/manifest.csv)
@@ -56,6 +58,7 @@ export async function main(args: string[]): Promise<void> {
   const out = values.out ?? join(outputsDir(), "manifest.csv");
   await writeManifest(out, scan.rows);
   await writeSkipped(join(dirname(out), "skipped.csv"), scan.skipped);
+  await writeDuplicates(join(dirname(out), "duplicates.csv"), duplicateGroups(scan.rows));
   console.log(describeScan(scan));
-  console.log(`wrote ${out} and ${join(dirname(out), "skipped.csv")}`);
+  console.log(`wrote ${out}, and skipped.csv and duplicates.csv beside it`);
 }

@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { writeFileAtomic } from "../util/atomic.ts";
+import { formatCsv } from "./_csv.ts";
 import type { ManifestRow } from "./types.ts";
 
 /** Groups of two or more rows with the same sha256, each sorted by path, ordered by first path. */
@@ -19,4 +21,13 @@ export function duplicateGroups(rows: readonly ManifestRow[]): ManifestRow[][] {
     .filter((g) => g.length > 1)
     .map((g) => g.sort(cmp))
     .sort((a, b) => cmp(a[0], b[0]));
+}
+
+/** Writes `duplicates.csv` (group, sha256, path, label, officialSplit, patientId), atomically. */
+export function writeDuplicates(path: string, groups: readonly ManifestRow[][]): Promise<void> {
+  const records = groups.flatMap((g, k) => g.map((r) => ({ group: k + 1, ...r })));
+  return writeFileAtomic(
+    path,
+    formatCsv(["group", "sha256", "path", "label", "officialSplit", "patientId"], records),
+  );
 }

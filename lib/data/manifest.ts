@@ -100,7 +100,7 @@ export async function scanDataset(root: string, opts: ScanOptions = {}): Promise
 }
 
 /** First line of an error message, so skip reasons stay one CSV line. */
-export function oneLine(message: string): string {
+function oneLine(message: string): string {
   return message.split(/\r?\n/)[0].trim();
 }
 

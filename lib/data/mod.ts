@@ -35,7 +35,7 @@ export {
   writeManifest,
   writeSkipped,
 } from "./manifest.ts";
-export { duplicateGroups } from "./duplicates.ts";
+export { duplicateGroups, writeDuplicates } from "./duplicates.ts";
 export {
   type Split,
   SPLIT_STRATEGIES,

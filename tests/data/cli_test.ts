@@ -63,6 +63,10 @@ Deno.test("cxr manifest, split and prepare run end to end on a small dataset", a
   );
   assert.equal((await readManifest(join(out, "m.csv"))).length, 20);
   assert.equal(await readFile(join(out, "skipped.csv"), "utf8"), "path,reason\n");
+  assert.equal(
+    await readFile(join(out, "duplicates.csv"), "utf8"),
+    "group,sha256,path,label,officialSplit,patientId\n",
+  );
 
   const s = await cxr(
     "split",

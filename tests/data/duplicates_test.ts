@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { duplicateGroups } from "../../lib/data/mod.ts";
+import { duplicateGroups, writeDuplicates } from "../../lib/data/mod.ts";
 import { row } from "./_fixtures.ts";
 
 Deno.test("duplicateGroups groups equal hashes (2+ rows), sorted by path", () => {
@@ -17,4 +17,14 @@ Deno.test("duplicateGroups groups equal hashes (2+ rows), sorted by path", () =>
     "f",
   ]]);
   assert.deepEqual(duplicateGroups(rows.slice(2, 4)), []);
+});
+
+Deno.test("writeDuplicates lists each group's rows with a group number", async () => {
+  const dir = await Deno.makeTempDir();
+  const rows = [row("b", "NORMAL", "p1", "h1"), row("a", "NORMAL", "p2", "h1")];
+  await writeDuplicates(`${dir}/d.csv`, duplicateGroups(rows));
+  assert.equal(
+    await Deno.readTextFile(`${dir}/d.csv`),
+    "group,sha256,path,label,officialSplit,patientId\n1,h1,a,NORMAL,,p2\n1,h1,b,NORMAL,,p1\n",
+  );
 });
