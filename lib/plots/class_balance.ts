@@ -30,7 +30,7 @@ export function classBalanceSpec(
         split,
         label,
         count,
-        text: `${count} (${total ? Math.round((100 * count) / total) : 0}%)`,
+        text: `${count}\n${total ? Math.round((100 * count) / total) : 0}%`,
       };
     });
   });
@@ -61,7 +61,8 @@ export function classBalanceSpec(
         },
       },
       {
-        mark: { type: "text", dy: -6, fontSize: 10, baseline: "bottom" },
+        // Two lines grow downward from the anchor: lift it one line above the bar.
+        mark: { type: "text", dy: -16, fontSize: 10, baseline: "bottom", lineBreak: "\n" },
         encoding: { y: { field: "count", type: "quantitative" }, text: { field: "text" } },
       },
     ],

@@ -46,9 +46,13 @@ const specs: Record<string, VegaLiteSpec> = {
   }),
 };
 
-/** Text content of the SVG's <text> elements. */
+/** Text content of the SVG's <text> elements (multi-line ones: their <tspan> lines joined by "|"). */
 function svgTexts(svg: string): string[] {
-  return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+  return [...svg.matchAll(/<text[^>]*>(.*?)<\/text>/g)].map((m) =>
+    m[1].includes("<tspan")
+      ? [...m[1].matchAll(/<tspan[^>]*>([^<]*)<\/tspan>/g)].map((t) => t[1]).join("|")
+      : m[1]
+  );
 }
 
 Deno.test("every figure spec is Vega-Lite v5 and compiles", async () => {
@@ -68,7 +72,7 @@ Deno.test("figures render SVG with their labels", async () => {
   assert.ok(train.includes("best epoch 3"), "first epoch of the highest val_accuracy");
   assert.ok(train.includes("stage 2 (fine-tune)"));
   const balance = await texts("class_balance");
-  assert.ok(balance.includes("30 (75%)") && balance.includes("5 (50%)"));
+  assert.ok(balance.includes("30|75%") && balance.includes("5|50%"), balance.join(", "));
 });
 
 Deno.test("confusion matrix: counts, row percentages, white text on dark cells", async () => {
