@@ -52,7 +52,7 @@ export async function main(args: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const profile = values.profile ?? Deno.env.get(PARAM_ENV.profile) ?? "full";
+  const profile = values.profile ?? (Deno.env.get(PARAM_ENV.profile) || "full");
   if (profile !== "quick" && profile !== "full") {
     fail(`--profile must be quick or full, not '${profile}'`, { exitCode: 2 });
   }

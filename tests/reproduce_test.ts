@@ -1,0 +1,68 @@
+// Runs `lib/reproduce.ts` as a subprocess on small notebooks (starts Deno's real kernel).
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { codeCell, markdownCell, newNotebook, writeNotebook } from "../lib/jupyter/nbformat.ts";
+import { listNotebooks } from "../lib/reproduce.ts";
+import { WORKSPACE_ROOT } from "../lib/paths.ts";
+
+async function reproduce(
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", join(WORKSPACE_ROOT, "lib/reproduce.ts"), ...args],
+    // An empty CXR_PROFILE counts as unset, so the default profile is tested whatever CI sets.
+    env: { NO_COLOR: "1", CXR_PROFILE: "" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+Deno.test("reproduce runs notebooks in name order, passes the profile, and stops at a failing cell", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "cxr-repro-" });
+  try {
+    await writeNotebook(
+      join(dir, "02_fails.ipynb"),
+      newNotebook([
+        markdownCell("# two"),
+        codeCell('console.log("profile", Deno.env.get("CXR_PROFILE"), Deno.env.get("CXR_SEEDS"))'),
+        codeCell('throw new RangeError("bad split")'),
+      ]),
+    );
+    await writeNotebook(join(dir, "01_ok.ipynb"), newNotebook([codeCell('console.log("first")')]));
+    await writeNotebook(
+      join(dir, "03_never.ipynb"),
+      newNotebook([codeCell('console.log("third")')]),
+    );
+    assert.deepEqual((await listNotebooks(dir, "01,03")).map((p) => p.slice(dir.length + 1)), [
+      "01_ok.ipynb",
+      "03_never.ipynb",
+    ]);
+
+    const r = await reproduce(["--profile", "quick", "--seeds", "1,2", "--notebooks", dir]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /error: .*02_fails\.ipynb cell 3 failed: RangeError: bad split/);
+    assert.ok(r.stdout.indexOf("| first") < r.stdout.indexOf("| profile quick 1,2"), r.stdout);
+    assert.ok(!r.stdout.includes("03_never"), r.stdout);
+
+    const only = await reproduce(["--only", "03", "--notebooks", dir]);
+    assert.equal(only.code, 0, only.stdout + only.stderr);
+    assert.match(
+      only.stdout,
+      /profile full, 1 notebook\(s\)[\s\S]*\| third\n[\s\S]*1 notebook\(s\) ok/,
+    );
+
+    const none = await reproduce(["--only", "9", "--notebooks", dir]);
+    assert.equal(none.code, 2);
+    assert.match(
+      none.stderr,
+      /--only 9 matches no notebook .*have: 01_ok\.ipynb, 02_fails\.ipynb, 03_never\.ipynb/,
+    );
+    const bad = await reproduce(["--profile", "fast", "--notebooks", dir]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--profile must be quick or full, not 'fast'/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
