@@ -170,7 +170,7 @@ async function gradcamGrid(
       tiles.push({
         outcome,
         png: await overlayHeatmap(gray[k], heats[k], size),
-        caption: `p=${predictions[i].prob.toFixed(3)}`,
+        caption: `p=${predictions[i].prob.toFixed(3)}  ${rows[i].patientId}`,
       });
     }
   }

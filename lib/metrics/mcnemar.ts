@@ -6,7 +6,10 @@
  *
  * @module
  */
+import { fail } from "../errors.ts";
 import { checkBinary } from "./_binary.ts";
+import { predictAt } from "./confusion.ts";
+import type { PredictionRow } from "./predictions_csv.ts";
 
 /** Discordant counts and the exact two-sided p-value. */
 export interface McNemarResult {
@@ -46,4 +49,35 @@ export function mcnemarExact(
   }
   const n = b + c;
   return { b, c, pValue: n === 0 ? 1 : Math.min(1, 2 * binomialHalfCdf(Math.min(b, c), n)) };
+}
+
+/**
+ * McNemar's exact test of two models' predictions files on the same images, paired by `path`
+ * (order may differ). Throws a CxrError when the image sets or labels differ.
+ */
+export function mcnemarPredictions(
+  a: PredictionRow[],
+  b: PredictionRow[],
+  threshold = 0.5,
+): McNemarResult {
+  const byPath = new Map(b.map((r) => [r.path, r]));
+  if (byPath.size !== b.length || byPath.size !== a.length) {
+    fail(
+      `McNemar needs the same images in both predictions (${a.length} vs ${b.length} rows, paths unique)`,
+    );
+  }
+  const paired = a.map((r) => {
+    const other = byPath.get(r.path) ??
+      fail(`McNemar: image ${r.path} is in the first predictions only`);
+    if (other.label !== r.label) {
+      fail(`McNemar: image ${r.path} has different labels in the two predictions`);
+    }
+    return other;
+  });
+  const y = a.map((r) => r.label);
+  return mcnemarExact(
+    y,
+    predictAt(a.map((r) => r.prob), threshold),
+    predictAt(paired.map((r) => r.prob), threshold),
+  );
 }

@@ -29,7 +29,12 @@ export {
   sensitivity,
   specificity,
 } from "./confusion.ts";
-export { binomialHalfCdf, mcnemarExact, type McNemarResult } from "./mcnemar.ts";
+export {
+  binomialHalfCdf,
+  mcnemarExact,
+  mcnemarPredictions,
+  type McNemarResult,
+} from "./mcnemar.ts";
 export { averagePrecision, type PrCurve, precisionRecallCurve } from "./pr.ts";
 export {
   parsePredictionsCsv,
