@@ -34,10 +34,9 @@ function parseLabel(text: string): 0 | 1 | undefined {
  * row (1 = first data row; the file line is one more) and column for any bad value.
  */
 export function parsePredictionsCsv(text: string, source: string): PredictionRow[] {
-  const records = parseCsv(text.replace(/^\uFEFF/, "")).filter((r) =>
-    r.some((f) => f.trim() !== "")
-  );
-  if (records.length === 0) {
+  const records = parseCsv(text.replace(/^\uFEFF/, ""));
+  const blank = (r: string[]) => r.every((f) => f.trim() === "");
+  if (records.every(blank)) {
     fail(
       `${source}: empty file; expected a header with columns label,prob_pneumonia and one row per image`,
     );
@@ -55,8 +54,10 @@ export function parsePredictionsCsv(text: string, source: string): PredictionRow
   };
   const [labelCol, probCol] = [col("label", true), col("prob_pneumonia", true)];
   const [pathCol, patientCol] = [col("path", false), col("patientId", false)];
-  if (records.length === 1) fail(`${source}: header only, no data rows (row 1 missing)`);
-  return records.slice(1).map((rec, k) => {
+  if (records.slice(1).every(blank)) fail(`${source}: header only, no data rows (row 1 missing)`);
+  // Blank lines are skipped but still counted, so row and line numbers match the file.
+  return records.slice(1).flatMap((rec, k) => {
+    if (blank(rec)) return [];
     const where = `${source}: row ${k + 1} (line ${k + 2}), column`;
     const rawLabel = rec[labelCol] ?? "";
     const label = parseLabel(rawLabel);
@@ -70,7 +71,7 @@ export function parsePredictionsCsv(text: string, source: string): PredictionRow
     }
     const row: PredictionRow = { path: pathCol >= 0 ? rec[pathCol] ?? "" : "", label, prob };
     if (patientCol >= 0) row.patientId = rec[patientCol] ?? "";
-    return row;
+    return [row];
   });
 }
 
