@@ -27,7 +27,7 @@ flags:
   --seeds N[,N...]       seeds passed to the notebooks, e.g. 42,43,44
   --run-dir DIR          run directory passed to the notebooks
   --params FILE          JSON params file passed to the notebooks (${PARAMS_FILE_ENV})
-  --cell-timeout SEC     longest one cell may run (default: 7200)
+  --cell-timeout SEC     longest one cell may run (default: 7200 quick, 259200 full)
   -h, --help             this help
 `;
 
@@ -56,7 +56,8 @@ export async function main(args: string[]): Promise<number> {
   if (profile !== "quick" && profile !== "full") {
     fail(`--profile must be quick or full, not '${profile}'`, { exitCode: 2 });
   }
-  const timeoutSec = Number(values["cell-timeout"] ?? 7200);
+  // Full-profile training cells run for many hours on a CPU.
+  const timeoutSec = Number(values["cell-timeout"] ?? (profile === "full" ? 72 * 3600 : 2 * 3600));
   if (!(timeoutSec > 0)) {
     fail(`--cell-timeout must be a positive number of seconds`, { exitCode: 2 });
   }
@@ -89,6 +90,7 @@ export async function main(args: string[]): Promise<number> {
   console.log(`reproduce: profile ${profile}, ${notebooks.length} notebook(s) in ${dir}`);
   try {
     for (const path of notebooks) {
+      if (controller.signal.aborted) return 130;
       const shown = relative(Deno.cwd(), path) || path;
       console.log(`\n== ${shown}`);
       const run = await runNotebook(path, {

@@ -10,7 +10,6 @@ import {
   type CodeCell,
   type DisplayDataOutput,
   type ExecuteResultOutput,
-  joinLines,
   type Output,
   splitLines,
   storedBundle,
@@ -64,7 +63,14 @@ export class OutputRecorder {
         this.#clearIfWaiting(cell);
         const last = cell.outputs.at(-1);
         if (last?.output_type === "stream" && last.name === name) {
-          last.text = splitLines(joinLines(last.text) + text);
+          // Append line-wise: long training logs arrive in thousands of chunks.
+          const lines = Array.isArray(last.text) ? last.text : splitLines(last.text);
+          const added = splitLines(text);
+          if (lines.length && !lines[lines.length - 1].endsWith("\n") && added.length) {
+            lines[lines.length - 1] += added.shift();
+          }
+          lines.push(...added);
+          last.text = lines;
           return last;
         }
         return this.#push(cell, { output_type: "stream", name, text: splitLines(text) });

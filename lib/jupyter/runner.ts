@@ -102,6 +102,7 @@ export async function runNotebook(
   });
   const abort = () => void kernel.shutdown();
   opts.signal?.addEventListener("abort", abort);
+  if (opts.signal?.aborted) abort(); // aborted while the kernel was starting
   opts.onEvent?.({ kind: "kernel", notebook: name, seconds: (performance.now() - started) / 1000 });
   nb.metadata.kernelspec = { ...DENO_KERNELSPEC };
   if (kernel.info.language_info) nb.metadata.language_info = kernel.info.language_info;

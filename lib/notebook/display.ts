@@ -1,6 +1,7 @@
 /**
- * Display helpers for the Deno kernel: tables (arquero, as HTML), PNG images, Markdown and
- * Vega-Lite charts (with an SVG fallback), each as a MIME bundle for `Deno.jupyter.display`.
+ * Display helpers for the Deno kernel: tables (arquero, as HTML), PNG images and Markdown, each
+ * as a MIME bundle for `Deno.jupyter.display`; charts come as bundles from lib/plots
+ * (`figureBundle`) and go through the same {@linkcode show}.
  * Outside a kernel (scripts, tests) `show` prints the bundle's text/plain instead, so notebook
  * code also runs as a plain script.
  *
@@ -51,22 +52,6 @@ export function markdownBundle(markdown: string): MediaBundle {
   return { "text/markdown": markdown, "text/plain": markdown };
 }
 
-/** A Vega-Lite v5 spec, with an SVG rendering for front ends without Vega. */
-export function vegaLiteBundle(
-  spec: Record<string, unknown>,
-  opts: { svg?: string; title?: string } = {},
-): MediaBundle {
-  const bundle: MediaBundle = {
-    "application/vnd.vegalite.v5+json": {
-      $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-      ...spec,
-    },
-    "text/plain": opts.title ?? String(spec.title ?? spec.description ?? "<Vega-Lite chart>"),
-  };
-  if (opts.svg) bundle["image/svg+xml"] = opts.svg;
-  return bundle;
-}
-
 /** Options for {@linkcode show}. */
 export interface ShowOptions {
   /** Id that later `update: true` calls target. Default: none. */
@@ -101,14 +86,6 @@ export function showImage(png: Uint8Array, opts?: { alt?: string }): Promise<voi
 /** Shows Markdown. */
 export function showMarkdown(markdown: string): Promise<void> {
   return show(markdownBundle(markdown));
-}
-
-/** Shows a Vega-Lite chart. */
-export function showVegaLite(
-  spec: Record<string, unknown>,
-  opts?: { svg?: string; title?: string },
-): Promise<void> {
-  return show(vegaLiteBundle(spec, opts));
 }
 
 /** An output that can be replaced in place (live progress, a growing chart). */

@@ -1,6 +1,7 @@
 /**
  * What notebooks import: their parameters (set by `deno task reproduce`, with defaults for
- * interactive use) and display helpers for tables, images, Markdown and Vega-Lite charts.
+ * interactive use) and display helpers for tables, images and Markdown; `show` also displays
+ * chart bundles from lib/plots (`show(figureBundle(figure))`).
  *
  * @example
  * ```ts
@@ -32,8 +33,6 @@ export {
   showMarkdown,
   type ShowOptions,
   showTable,
-  showVegaLite,
   tableBundle,
   type TableOptions,
-  vegaLiteBundle,
 } from "./display.ts";

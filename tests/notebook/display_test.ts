@@ -1,13 +1,7 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import * as aq from "arquero";
-import {
-  imageBundle,
-  markdownBundle,
-  show,
-  tableBundle,
-  vegaLiteBundle,
-} from "../../lib/notebook/display.ts";
+import { imageBundle, markdownBundle, show, tableBundle } from "../../lib/notebook/display.ts";
 
 Deno.test("tableBundle renders HTML and a Markdown text fallback, with a row limit note", () => {
   const b = tableBundle(
@@ -37,18 +31,8 @@ Deno.test("imageBundle base64-encodes PNG bytes and rejects other bytes", () => 
   assert.throws(() => imageBundle(Uint8Array.of(0xff, 0xd8, 0xff, 0xe0, 0, 0, 0, 0)), /not a PNG/);
 });
 
-Deno.test("markdown and Vega-Lite bundles carry their MIME types", () => {
+Deno.test("markdownBundle carries text/markdown with a text fallback", () => {
   assert.deepEqual(markdownBundle("**x**"), { "text/markdown": "**x**", "text/plain": "**x**" });
-  const v = vegaLiteBundle({ mark: "bar", title: "Loss" }, { svg: "<svg/>" });
-  assert.deepEqual(v, {
-    "application/vnd.vegalite.v5+json": {
-      $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-      mark: "bar",
-      title: "Loss",
-    },
-    "text/plain": "Loss",
-    "image/svg+xml": "<svg/>",
-  });
 });
 
 Deno.test("show prints text/plain outside a kernel", async () => {
