@@ -8,13 +8,11 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Profile, SplitStrategy } from "../config.ts";
 import { fail } from "../errors.ts";
 import { dataRoot, outputsDir, weightsDir } from "../paths.ts";
 
-/** `quick`: small subset, small input, 1+1 epochs, one seed. `full`: the paper's protocol. */
-export type Profile = "quick" | "full";
-/** How images are split (see the data area's `splitDataset`). */
-export type SplitStrategy = "paper" | "patient" | "official";
+export type { Profile, SplitStrategy };
 
 /** The parameters every notebook reads. */
 export interface NotebookParams {
