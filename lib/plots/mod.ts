@@ -26,6 +26,7 @@ export {
   renderSvg,
   svgToPng,
   VEGA_LITE_SCHEMA,
+  vegaLiteBundle,
   type VegaLiteSpec,
   writeFigure,
 } from "./render.ts";

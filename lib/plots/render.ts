@@ -81,15 +81,20 @@ export async function writeFigure(
 }
 
 /**
- * A figure as a notebook MIME bundle for `Deno.jupyter.display`:
+ * A Vega-Lite spec and its SVG as a notebook MIME bundle for `Deno.jupyter.display`:
  * `application/vnd.vegalite.v5+json` (JupyterLab and VS Code render v5; no front end renders a
  * v6 MIME type) with the SVG as the `image/svg+xml` fallback.
  */
-export function figureBundle(figure: Figure): Deno.jupyter.MediaBundle {
-  const title = (figure.spec as { description?: string }).description ?? "Vega-Lite figure";
+export function vegaLiteBundle(spec: VegaLiteSpec, svg: string): Deno.jupyter.MediaBundle {
+  const title = (spec as { description?: string }).description ?? "Vega-Lite figure";
   return {
-    "application/vnd.vegalite.v5+json": figure.spec as unknown as { $schema: string },
-    "image/svg+xml": figure.svg,
+    "application/vnd.vegalite.v5+json": spec as unknown as { $schema: string },
+    "image/svg+xml": svg,
     "text/plain": `<${title}>`,
   };
+}
+
+/** {@linkcode vegaLiteBundle} of a rendered {@linkcode Figure}. */
+export function figureBundle(figure: Figure): Deno.jupyter.MediaBundle {
+  return vegaLiteBundle(figure.spec, figure.svg);
 }

@@ -17,6 +17,7 @@ import {
   svgToPng,
   trainingCurvesSpec,
   VEGA_LITE_SCHEMA,
+  vegaLiteBundle,
   type VegaLiteSpec,
   writeFigure,
 } from "../../lib/plots/mod.ts";
@@ -133,4 +134,5 @@ Deno.test("figureBundle: Vega-Lite v5 MIME type with the SVG fallback", async ()
   const bundle = figureBundle({ spec, svg: await renderSvg(spec) });
   assert.deepEqual(bundle["application/vnd.vegalite.v5+json"], spec);
   assert.match(String(bundle["image/svg+xml"]), /^<svg/);
+  assert.deepEqual(vegaLiteBundle(spec, "<svg/>")["image/svg+xml"], "<svg/>");
 });
