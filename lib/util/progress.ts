@@ -24,7 +24,7 @@ const encoder = new TextEncoder();
 /** Starts reporting progress of `total` units of work labelled `label`. */
 export function progress(label: string, total: number, options: ProgressOptions = {}): Progress {
   const tty = options.tty ?? Deno.stderr.isTerminal();
-  const write = options.write ?? ((t: string) => Deno.stderr.writeSync(encoder.encode(t)));
+  const write = options.write ?? defaultWrite();
   const start = performance.now();
   let count = 0;
   let lastDecile = 0;
@@ -58,4 +58,14 @@ export function progress(label: string, total: number, options: ProgressOptions 
       else if (lastDecile < 10) write(line() + "\n");
     },
   };
+}
+
+/** Raw writes to stderr never reach a notebook from Deno's Jupyter kernel; console.error does. */
+function defaultWrite(): (text: string) => void {
+  let inKernel = false;
+  try {
+    inKernel = typeof Deno.jupyter?.display === "function"; // reading Deno.jupyter throws elsewhere
+  } catch { /* not in a kernel */ }
+  if (inKernel) return (t) => console.error(t.endsWith("\n") ? t.slice(0, -1) : t);
+  return (t) => Deno.stderr.writeSync(encoder.encode(t));
 }

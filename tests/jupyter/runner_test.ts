@@ -15,6 +15,7 @@ import { runNotebook } from "../../lib/jupyter/runner.ts";
 import { WORKSPACE_ROOT } from "../../lib/paths.ts";
 
 const NOTEBOOK_MOD = pathToFileURL(join(WORKSPACE_ROOT, "lib/notebook/mod.ts")).href;
+const PROGRESS_MOD = pathToFileURL(join(WORKSPACE_ROOT, "lib/util/progress.ts")).href;
 
 async function withNotebook(nb: Notebook, fn: (path: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "cxr-nb-" });
@@ -45,6 +46,10 @@ Deno.test("runner stores streams, displays, final display updates and results in
     ),
     codeCell("   "),
     codeCell('Deno.env.get("CXR_PROFILE")'),
+    // Raw Deno.stderr writes never reach a notebook; progress() must still show up.
+    codeCell(
+      `import { progress } from "${PROGRESS_MOD}";\nconst p = progress("steps", 4);\np.tick(4);\np.done();`,
+    ),
   ]);
   await withNotebook(nb, async (path) => {
     const events: string[] = [];
@@ -55,8 +60,8 @@ Deno.test("runner stores streams, displays, final display updates and results in
       onEvent: (e) => e.kind === "cell-end" && events.push(`${e.cellNumber}:${e.ok}`),
     });
     assert.equal(run.failure, undefined);
-    assert.equal(run.executed, 5);
-    assert.deepEqual(events, ["2:true", "3:true", "4:true", "5:true", "7:true"]);
+    assert.equal(run.executed, 6);
+    assert.deepEqual(events, ["2:true", "3:true", "4:true", "5:true", "7:true", "8:true"]);
 
     const text = await readFile(path, "utf8");
     const stored = JSON.parse(text);
@@ -64,7 +69,7 @@ Deno.test("runner stores streams, displays, final display updates and results in
     assert.deepEqual(JSON.parse(text), run.notebook);
     assert.equal(stored.metadata.kernelspec.name, "deno");
     assert.equal(stored.metadata.language_info.name, "typescript");
-    const [, c2, c3, c4, c5, c6, c7] = stored.cells;
+    const [, c2, c3, c4, c5, c6, c7, c8] = stored.cells;
     assert.deepEqual(c2.outputs, [
       { output_type: "stream", name: "stdout", text: ["hello\n", "world\n"] },
       { output_type: "stream", name: "stderr", text: ["warn\n"] },
@@ -96,6 +101,9 @@ Deno.test("runner stores streams, displays, final display updates and results in
     ]);
     assert.deepEqual([c2, c3, c4, c5, c6, c7].map((c) => c.execution_count), [1, 2, 3, 4, null, 5]);
     assert.deepEqual(c7.outputs[0].data, { "text/plain": ['"quick"'] });
+    assert.equal(c8.outputs.length, 1);
+    assert.equal(c8.outputs[0].name, "stderr");
+    assert.match(c8.outputs[0].text.join(""), /^steps: 4\/4 \(100%\) [\d.]+ s, [\d.]+\/s\n$/);
   });
 });
 
