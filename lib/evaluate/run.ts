@@ -260,6 +260,14 @@ export async function evaluateRun(opts: EvaluateOptions): Promise<EvaluateResult
       "roc",
       rocSpec([{ name, curve: rocCurve(y, p), auc: metrics.roc_auc }], {
         title: `ROC curve (${split})`,
+        markers: [
+          {
+            label: `threshold ${threshold}`,
+            sensitivity: metrics.sensitivity,
+            specificity: metrics.specificity,
+          },
+          ...(youden ? [{ label: `Youden ${youden.threshold.toFixed(3)}`, ...youden }] : []),
+        ],
       }),
     ],
     [

@@ -35,8 +35,26 @@ const unit = (field: string, title: string) => ({
 });
 const legend = { orient: "bottom-right", title: null, fillColor: "white", padding: 6 };
 
-/** ROC curves with the chance diagonal; legend "name (AUC 0.954)". */
-export function rocSpec(models: NamedRoc[], opts: CurveOptions = {}): VegaLiteSpec {
+/** A labelled operating point on the ROC plane (e.g. the default threshold). */
+export interface RocMarker {
+  label: string;
+  sensitivity: number;
+  specificity: number;
+}
+
+/**
+ * ROC curves with the chance diagonal; legend "name (AUC 0.954)"; `markers` are drawn as
+ * labelled dots.
+ */
+export function rocSpec(
+  models: NamedRoc[],
+  opts: CurveOptions & { markers?: RocMarker[] } = {},
+): VegaLiteSpec {
+  const markers = (opts.markers ?? []).map((m) => ({
+    label: m.label,
+    fpr: 1 - m.specificity,
+    tpr: m.sensitivity,
+  }));
   const values = models.flatMap((m) =>
     m.curve.fpr.map((fpr, i) => ({
       model: `${m.name} (AUC ${fixed(m.auc)})`,
@@ -64,6 +82,17 @@ export function rocSpec(models: NamedRoc[], opts: CurveOptions = {}): VegaLiteSp
           color: { field: "model", type: "nominal", legend },
         },
       },
+      ...(markers.length === 0 ? [] : [{
+        data: { values: markers },
+        encoding: { x: unit("fpr", ""), y: unit("tpr", "") },
+        layer: [
+          { mark: { type: "point", filled: true, size: 60, color: "black" } },
+          {
+            mark: { type: "text", align: "left", dx: 7, dy: 9, fontSize: 10 },
+            encoding: { text: { field: "label" } },
+          },
+        ],
+      }]),
     ],
   } as VegaLiteSpec;
 }

@@ -15,7 +15,14 @@
  */
 export { type ClassBalanceOptions, classBalanceSpec, type SplitCounts } from "./class_balance.ts";
 export { type ConfusionMatrixOptions, confusionMatrixSpec } from "./confusion_matrix.ts";
-export { type CurveOptions, type NamedPr, type NamedRoc, prSpec, rocSpec } from "./curves.ts";
+export {
+  type CurveOptions,
+  type NamedPr,
+  type NamedRoc,
+  prSpec,
+  type RocMarker,
+  rocSpec,
+} from "./curves.ts";
 export { DEJAVU_DIR, ensureFontconfig } from "./fonts.ts";
 export { type ReliabilityOptions, reliabilitySpec } from "./reliability.ts";
 export {

@@ -36,7 +36,9 @@ const history = [1, 2, 3, 4, 5].map((epoch) => ({
 const specs: Record<string, VegaLiteSpec> = {
   training_curves: trainingCurvesSpec(history),
   confusion_matrix: confusionMatrixSpec([[30, 10], [3, 57]]),
-  roc: rocSpec([{ name: "tiny", curve: rocCurve(y, p), auc: 0.75 }]),
+  roc: rocSpec([{ name: "tiny", curve: rocCurve(y, p), auc: 0.75 }], {
+    markers: [{ label: "threshold 0.5", sensitivity: 2 / 3, specificity: 1 }],
+  }),
   pr: prSpec([{ name: "tiny", curve: precisionRecallCurve(y, p), ap: 0.8333 }], {
     prevalence: 0.5,
   }),
@@ -67,6 +69,7 @@ Deno.test("every figure spec is Vega-Lite v5 and compiles", async () => {
 Deno.test("figures render SVG with their labels", async () => {
   const texts = async (name: string) => svgTexts(await renderSvg(specs[name]));
   assert.ok((await texts("roc")).includes("tiny (AUC 0.750)"));
+  assert.ok((await texts("roc")).includes("threshold 0.5"));
   assert.ok((await texts("pr")).includes("tiny (AP 0.833)"));
   assert.ok((await texts("reliability")).includes("Reliability diagram (ECE 0.123)"));
   const train = await texts("training_curves");
