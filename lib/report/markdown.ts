@@ -1,0 +1,389 @@
+/**
+ * The REPORT.md text, built from run records, paired tests, the environment and data facts.
+ * Pure: everything it prints comes from its input.
+ *
+ * @module
+ */
+import type { EnvironmentInfo } from "./environment.ts";
+import type { DataFacts } from "./data_facts.ts";
+import type { PairedTest } from "./compare.ts";
+import { comparisonReading } from "./compare.ts";
+import { KERMANY_RESULT, MAULANA_ACCURACY, PAPER_RESULT, type ReferenceResult } from "./paper.ts";
+import { type Protocol, PROTOCOL_LABELS, protocolEval, PROTOCOLS, type RunRecord } from "./runs.ts";
+import { fmt, fmtCi, fmtMeanSd, meanSd } from "./stats.ts";
+import type { MetricsSummary } from "../metrics/mod.ts";
+
+/** Input of {@linkcode formatReport}. */
+export interface ReportInput {
+  runs: RunRecord[];
+  tests: PairedTest[];
+  environment: EnvironmentInfo;
+  /** Counts of the dataset; omitted = the caveats section gives no counts. */
+  data?: DataFacts;
+  /** ISO time stamp printed in the header. */
+  generatedAt: string;
+  /** Figure files relative to the report, with captions. */
+  figures?: { path: string; caption: string }[];
+}
+
+/** A row of the paper table: how to read ours, and which published value sits beside it. */
+interface MetricRow {
+  label: string;
+  ours: (m: MetricsSummary) => number;
+  ref: keyof ReferenceResult;
+  /** Kermany et al. report sensitivity/specificity rather than per-class recall. */
+  kermany?: keyof ReferenceResult;
+}
+
+const METRIC_ROWS: MetricRow[] = [
+  { label: "accuracy", ours: (m) => m.accuracy, ref: "accuracy" },
+  { label: "NORMAL precision", ours: (m) => m.per_class.NORMAL.precision, ref: "normalPrecision" },
+  {
+    label: "NORMAL recall (specificity)",
+    ours: (m) => m.per_class.NORMAL.recall,
+    ref: "normalRecall",
+    kermany: "specificity",
+  },
+  { label: "NORMAL F1", ours: (m) => m.per_class.NORMAL.f1, ref: "normalF1" },
+  {
+    label: "PNEUMONIA precision",
+    ours: (m) => m.per_class.PNEUMONIA.precision,
+    ref: "pneumoniaPrecision",
+  },
+  {
+    label: "PNEUMONIA recall (sensitivity)",
+    ours: (m) => m.per_class.PNEUMONIA.recall,
+    ref: "pneumoniaRecall",
+    kermany: "sensitivity",
+  },
+  { label: "PNEUMONIA F1", ours: (m) => m.per_class.PNEUMONIA.f1, ref: "pneumoniaF1" },
+  { label: "ROC AUC", ours: (m) => m.roc_auc, ref: "rocAuc" },
+  { label: "log loss", ours: (m) => m.log_loss, ref: "logLoss" },
+];
+
+const MODEL_NAMES: Record<string, string> = {
+  mobilenetv2: "MobileNetV2",
+  baseline: "baseline CNN (stand-in)",
+};
+
+/** Held-out metrics of `model` runs under `protocol`, one per run (seed). */
+function metricsOf(
+  runs: readonly RunRecord[],
+  protocol: Protocol,
+  model: string,
+): MetricsSummary[] {
+  return runs.filter((r) => r.config.model === model)
+    .map((r) => protocolEval(r))
+    .filter((p) => p?.protocol === protocol)
+    .map((p) => p!.eval.metrics);
+}
+
+function table(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
+  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+const refCell = (ref: ReferenceResult, key: keyof ReferenceResult) => {
+  const v = ref[key];
+  return typeof v === "number" ? fmt(v) : "—";
+};
+
+function paperTable(runs: readonly RunRecord[]): string {
+  const cols = PROTOCOLS.map((p) => metricsOf(runs, p, "mobilenetv2"));
+  const header = [
+    "metric",
+    `paper (${PAPER_RESULT.n} images)`,
+    ...PROTOCOLS.map((p, i) =>
+      `ours: ${PROTOCOL_LABELS[p]} (${cols[i].length} seed${cols[i].length === 1 ? "" : "s"})`
+    ),
+    `Kermany 2018 (${KERMANY_RESULT.n})`,
+  ];
+  const rows: string[][] = [[
+    "test images",
+    String(PAPER_RESULT.n),
+    ...cols.map((ms) => ms.length ? [...new Set(ms.map((m) => m.n))].join("/") : "not run"),
+    String(KERMANY_RESULT.n),
+  ]];
+  for (const row of METRIC_ROWS) {
+    rows.push([
+      row.label,
+      refCell(PAPER_RESULT, row.ref),
+      ...cols.map((ms) => fmtMeanSd(meanSd(ms.map(row.ours)))),
+      refCell(KERMANY_RESULT, row.kermany ?? row.ref),
+    ]);
+  }
+  return table(header, rows);
+}
+
+function ciTable(runs: readonly RunRecord[]): string {
+  const rows: string[][] = [];
+  for (const protocol of PROTOCOLS) {
+    for (const r of runs) {
+      const pe = protocolEval(r);
+      if (pe?.protocol !== protocol) continue;
+      const m = pe.eval.metrics;
+      const cell = (k: "accuracy" | "sensitivity" | "specificity" | "roc_auc") =>
+        `${fmt(m[k])} ${fmtCi(m.ci?.[k])}`;
+      rows.push([
+        PROTOCOL_LABELS[protocol],
+        MODEL_NAMES[r.config.model] ?? r.config.model,
+        String(r.config.seed),
+        String(m.n),
+        cell("accuracy"),
+        cell("sensitivity"),
+        cell("specificity"),
+        cell("roc_auc"),
+        `\`${r.config.profile}\`, ${r.config.inputSize} px`,
+      ]);
+    }
+  }
+  if (rows.length === 0) return "_No evaluated runs._";
+  return table(
+    [
+      "protocol",
+      "model",
+      "seed",
+      "n",
+      "accuracy [95% CI]",
+      "sensitivity [95% CI]",
+      "specificity [95% CI]",
+      "ROC AUC [95% CI]",
+      "profile",
+    ],
+    rows,
+  );
+}
+
+function efficiencyOf(runs: readonly RunRecord[], model: string) {
+  return runs.find((r) => r.config.model === model && r.efficiency)?.efficiency;
+}
+
+function baselineSection(runs: readonly RunRecord[], tests: readonly PairedTest[]): string {
+  const rows: string[][] = [];
+  for (const protocol of PROTOCOLS) {
+    for (const model of ["mobilenetv2", "baseline"]) {
+      const ms = metricsOf(runs, protocol, model);
+      if (ms.length === 0) continue;
+      const eff = efficiencyOf(runs, model);
+      rows.push([
+        PROTOCOL_LABELS[protocol],
+        MODEL_NAMES[model],
+        String(ms.length),
+        fmtMeanSd(meanSd(ms.map((m) => m.accuracy))),
+        fmtMeanSd(meanSd(ms.map((m) => m.macro_avg.f1))),
+        fmtMeanSd(meanSd(ms.map((m) => m.roc_auc))),
+        eff ? eff.params.toLocaleString("en-US") : "—",
+        eff ? fmt(eff.weightsBytes / 1e6, 2) : "—",
+        eff ? fmt(eff.latencyMs, 1) : "—",
+      ]);
+    }
+  }
+  const parts = [
+    `The baseline is a documented stand-in for Maulana et al. 2022 (a non-pretrained CNN whose ` +
+    `layers are not published; they report ${
+      fmt(MAULANA_ACCURACY, 2)
+    } accuracy on their own split), ` +
+    `trained on the same split and seed as MobileNetV2.`,
+  ];
+  parts.push(
+    rows.length
+      ? table([
+        "protocol",
+        "model",
+        "seeds",
+        "accuracy",
+        "macro F1",
+        "ROC AUC",
+        "params",
+        "weights MB",
+        "latency ms/img",
+      ], rows)
+      : "_No evaluated runs._",
+  );
+  if (tests.length) {
+    parts.push(table(
+      [
+        "protocol",
+        "seed",
+        "n",
+        "b: MobileNetV2 right, baseline wrong",
+        "c: baseline right, MobileNetV2 wrong",
+        "McNemar exact p",
+      ],
+      tests.map((
+        t,
+      ) => [
+        PROTOCOL_LABELS[t.protocol],
+        String(t.seed),
+        String(t.n),
+        String(t.b),
+        String(t.c),
+        fmt(t.pValue, 4),
+      ]),
+    ));
+    parts.push(comparisonReading(runs, tests));
+  } else {
+    parts.push(
+      "_No protocol has both models evaluated on the same split and seed, so no McNemar test._",
+    );
+  }
+  return parts.join("\n\n");
+}
+
+function efficiencyTable(runs: readonly RunRecord[]): string {
+  const rows: string[][] = [];
+  const seen = new Set<string>();
+  for (const r of runs) {
+    const e = r.efficiency;
+    if (!e) continue;
+    const key = `${e.model}/${e.inputSize}/${e.backend}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const same = runs.filter((x) =>
+      x.config.model === e.model && x.config.inputSize === e.inputSize
+    );
+    const trainSpeed = (stage: number) =>
+      fmtMeanSd(
+        meanSd(
+          same.flatMap((x) => x.history.filter((h) => h.stage === stage).map((h) => h.img_per_s)),
+        ),
+        1,
+      );
+    rows.push([
+      MODEL_NAMES[e.model] ?? e.model,
+      `${e.inputSize} px`,
+      e.params.toLocaleString("en-US"),
+      fmt(e.weightsBytes / 1e6, 2),
+      `${fmt(e.imgPerS, 1)} (batch ${e.batchSize})`,
+      fmt(e.latencyMs, 1),
+      trainSpeed(1),
+      trainSpeed(2),
+      e.backend,
+    ]);
+  }
+  if (rows.length === 0) return "_No efficiency measurements (efficiency.json) in the runs._";
+  return [
+    table(
+      [
+        "model",
+        "input",
+        "params",
+        "weights MB",
+        "inference img/s",
+        "latency ms/img (batch 1)",
+        "train img/s stage 1",
+        "train img/s stage 2",
+        "backend",
+      ],
+      rows,
+    ),
+    "Parameters count every weight (Keras' total params); MB = 10^6 bytes of float32 weights. " +
+    "Training throughput is the mean over epochs (stage 1 trains the head on cached frozen features when " +
+    "the run's config has `cacheFrozenFeatures`).",
+  ].join("\n\n");
+}
+
+function environmentTable(env: EnvironmentInfo): string {
+  return table(["", ""], [
+    ["tfjs backend", `${env.backend}${env.device ? ` (${env.device})` : ""}`],
+    ["tfjs", env.tfjs],
+    ["Deno", `${env.deno} (V8 ${env.v8}, TypeScript ${env.typescript})`],
+    ["OS", env.os],
+    ["CPU", `${env.cpu}, ${env.cores} logical cores`],
+  ]);
+}
+
+function caveats(data: DataFacts | undefined): string {
+  const items: string[] = [];
+  if (data) {
+    const pct = (k: number) => `${((100 * k) / data.images).toFixed(0)}%`;
+    items.push(
+      `Only ${data.originalResolution.toLocaleString("en-US")} of ${
+        data.images.toLocaleString("en-US")
+      } images ` +
+        `(${pct(data.originalResolution)}) keep their original resolution; the other ${
+          data.squashed224.toLocaleString("en-US")
+        } ` +
+        `(${
+          pct(data.squashed224)
+        }, including every official val and test image) are third-party 224x224 copies whose aspect ` +
+        `ratio was not preserved (see the data folder's ATTRIBUTION.md). Every image is resized to the model input ` +
+        `with the same squash (fit "fill"), so train and test look alike, but the original-resolution share differs between train and test.`,
+      `${data.duplicateGroups} groups of exact duplicates (${data.duplicateExtras} extra copies); the splits keep each group on one side.`,
+      `${
+        data.patients.toLocaleString("en-US")
+      } patient ids. The paper's split is by image, so one patient's images can sit in ` +
+        `both train and test; the patient-level protocol keeps each patient on one side.`,
+    );
+  } else {
+    items.push("Dataset counts were not supplied to the report generator.");
+  }
+  items.push(
+    "The NORMAL originals carry an embedded gray ICC profile and no PNEUMONIA original does; a colour-managed " +
+      "decoder would brighten NORMAL images by about 14 gray levels, a label shortcut. The pipeline decodes raw " +
+      "sample values and ignores ICC profiles everywhere.",
+  );
+  return items.map((s) => `- ${s}`).join("\n");
+}
+
+function runList(runs: readonly RunRecord[]): string {
+  if (runs.length === 0) return "_No run directories found._";
+  return table(
+    ["run", "model", "split", "seed", "profile", "input", "epochs run", "evaluations"],
+    runs.map((r) => [
+      `\`${r.dir}\``,
+      MODEL_NAMES[r.config.model] ?? r.config.model,
+      r.config.split,
+      String(r.config.seed),
+      r.config.profile,
+      String(r.config.inputSize),
+      String(r.history.length),
+      Object.keys(r.evals).sort().join(", ") || "none",
+    ]),
+  );
+}
+
+/** The whole REPORT.md. */
+export function formatReport(input: ReportInput): string {
+  const { runs } = input;
+  const profiles = [...new Set(runs.map((r) => r.config.profile))];
+  const seeds = [...new Set(runs.map((r) => r.config.seed))].sort((a, b) => a - b);
+  const out: string[] = [
+    "# Reproduction report: MobileNetV2 pneumonia classification",
+    `_Written by the pipeline (lib/report, ${input.generatedAt}); do not edit by hand._`,
+    `Profile${profiles.length === 1 ? "" : "s"}: ${
+      profiles.map((p) => `\`${p}\``).join(", ") || "none"
+    }; ` +
+    `seeds: ${seeds.join(", ") || "none"}; runs: ${runs.length}.` +
+    (profiles.includes("quick")
+      ? " **The `quick` profile trains on a small subset at a small input for 1+1 epochs: its numbers show that the pipeline runs end to end, not what the models can do.**"
+      : ""),
+    "## The paper's results beside ours (MobileNetV2)",
+    "Ours: mean ± SD over seeds (sample SD; one value when one seed) on each protocol's held-out test set, " +
+    "at the 0.5 threshold. Runs split by image or by patient pool all Kaggle folders, so they are never scored on the " +
+    "official test folder (it overlaps their training data); the official protocol trains on the Kaggle train folder only.",
+    paperTable(runs),
+    "## Per run, with bootstrap 95% confidence intervals",
+    "Stratified bootstrap over the test images (percentile intervals).",
+    ciTable(runs),
+    "## Baseline comparison",
+    baselineSection(runs, input.tests),
+    "## Efficiency",
+    efficiencyTable(runs),
+  ];
+  if (input.figures?.length) {
+    out.push(
+      "## Figures",
+      input.figures.map((f) => `**${f.caption}**\n\n![${f.caption}](${f.path})`).join("\n\n"),
+    );
+  }
+  out.push(
+    "## Data caveats",
+    caveats(input.data),
+    "## Environment",
+    environmentTable(input.environment),
+    "## Runs",
+    runList(runs),
+  );
+  return out.join("\n\n") + "\n";
+}

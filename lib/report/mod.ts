@@ -1,0 +1,45 @@
+/**
+ * REPORT.md: the paper's results beside ours for three protocols (image-level split, patient-level
+ * split, official test), mean ± SD over seeds with bootstrap intervals, the baseline comparison
+ * with McNemar's test, efficiency, environment and data caveats — all read from run directories,
+ * never typed in.
+ *
+ * @example
+ * ```ts
+ * import { measureRunEfficiency, writeReport } from "./lib/report/mod.ts";
+ * await measureRunEfficiency("outputs/runs/full/paper/mobilenetv2-seed42");
+ * const { path } = await writeReport({
+ *   runs: ["outputs/runs/full"],
+ *   outDir: "outputs",
+ *   dataRoot: "../shared/data/chest_xray",
+ * });
+ * ```
+ *
+ * @module
+ */
+export { comparisonReading, type PairedTest, pairedTests } from "./compare.ts";
+export { type DataFacts, dataFacts } from "./data_facts.ts";
+export {
+  checkpointStats,
+  type Efficiency,
+  measureInference,
+  type MeasureOptions,
+  measureRunEfficiency,
+} from "./efficiency.ts";
+export { type EnvironmentInfo, environmentInfo } from "./environment.ts";
+export { formatReport, type ReportInput } from "./markdown.ts";
+export { KERMANY_RESULT, MAULANA_ACCURACY, PAPER_RESULT, type ReferenceResult } from "./paper.ts";
+export {
+  type EvalRecord,
+  findRunDirs,
+  type HistoryEntry,
+  type Protocol,
+  PROTOCOL_LABELS,
+  protocolEval,
+  PROTOCOLS,
+  readEvalPredictions,
+  readRun,
+  type RunRecord,
+} from "./runs.ts";
+export { fmt, fmtCi, fmtMeanSd, type MeanSd, meanSd } from "./stats.ts";
+export { writeReport, type WriteReportOptions, type WriteReportResult } from "./write.ts";

@@ -1,0 +1,99 @@
+/**
+ * `writeReport`: reads run directories, runs the paired tests, copies the key figures and
+ * writes REPORT.md atomically.
+ *
+ * @module
+ */
+import { copyFile, mkdir, stat } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { scanDataset } from "../data/mod.ts";
+import { writeFileAtomic } from "../util/atomic.ts";
+import { pairedTests } from "./compare.ts";
+import { type DataFacts, dataFacts } from "./data_facts.ts";
+import { type EnvironmentInfo, environmentInfo } from "./environment.ts";
+import { formatReport } from "./markdown.ts";
+import { findRunDirs, PROTOCOL_LABELS, protocolEval, readRun, type RunRecord } from "./runs.ts";
+
+/** Options for {@linkcode writeReport}. */
+export interface WriteReportOptions {
+  /** Run directories, or folders searched (3 levels deep) for run directories. */
+  runs: string[];
+  /** Where REPORT.md and figures/ go. */
+  outDir: string;
+  /** Dataset root scanned for the data caveats' counts. Default: none (no counts). */
+  dataRoot?: string;
+  /** Counts, when the caller already has them (wins over `dataRoot`). */
+  data?: DataFacts;
+  /** Backend as initBackend reported it. Default: tfjs's active backend. */
+  backend?: { name: string; device: string };
+  /** Header time stamp. Default: now, ISO 8601. */
+  generatedAt?: string;
+}
+
+/** What {@linkcode writeReport} wrote. */
+export interface WriteReportResult {
+  path: string;
+  markdown: string;
+  runs: RunRecord[];
+  environment: EnvironmentInfo;
+}
+
+/** Figures copied per protocol and model (the first seed's evaluation), in report order. */
+const FIGURES: [file: string, caption: string][] = [
+  ["training_curves.png", "training curves"],
+  ["confusion_matrix.png", "confusion matrix"],
+  ["roc.png", "ROC curve"],
+  ["gradcam_grid.png", "Grad-CAM examples"],
+];
+
+async function copyFigures(runs: RunRecord[], outDir: string) {
+  const figures: { path: string; caption: string }[] = [];
+  const done = new Set<string>();
+  for (const run of runs) {
+    const pe = protocolEval(run);
+    if (!pe) continue;
+    const key = `${pe.protocol}_${run.config.model}`;
+    if (done.has(key)) continue;
+    done.add(key);
+    for (const [file, caption] of FIGURES) {
+      const src = join(pe.eval.dir, file);
+      if (!(await stat(src).then((s) => s.isFile(), () => false))) continue;
+      const name = `${key}_seed${run.config.seed}_${file}`;
+      await mkdir(join(outDir, "figures"), { recursive: true });
+      await copyFile(src, join(outDir, "figures", name));
+      figures.push({
+        path: `figures/${name}`,
+        caption: `${run.config.model}, ${
+          PROTOCOL_LABELS[pe.protocol]
+        }, seed ${run.config.seed}: ${caption}`,
+      });
+    }
+  }
+  return figures;
+}
+
+/** Builds `<outDir>/REPORT.md` from run directories (see the module doc). */
+export async function writeReport(opts: WriteReportOptions): Promise<WriteReportResult> {
+  const dirs = [...new Set((await Promise.all(opts.runs.map((r) => findRunDirs(r)))).flat())]
+    .sort();
+  const runs = await Promise.all(dirs.map(readRun));
+  const tests = await pairedTests(runs);
+  const data = opts.data ??
+    (opts.dataRoot
+      ? dataFacts((await scanDataset(opts.dataRoot, { progress: false })).rows)
+      : undefined);
+  const environment = environmentInfo(opts.backend);
+  const figures = await copyFigures(runs, opts.outDir);
+  const markdown = formatReport({
+    // Paths as seen from the report.
+    runs: runs.map((r) => ({ ...r, dir: relative(opts.outDir, r.dir) || "." })),
+    tests,
+    environment,
+    data,
+    generatedAt: opts.generatedAt ?? new Date().toISOString(),
+    figures,
+  });
+  const path = join(opts.outDir, "REPORT.md");
+  await writeFileAtomic(path, markdown);
+  return { path, markdown, runs, environment };
+}

@@ -1,0 +1,171 @@
+import assert from "node:assert/strict";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ManifestRow } from "../../lib/data/mod.ts";
+import { CxrError } from "../../lib/errors.ts";
+import {
+  comparisonReading,
+  dataFacts,
+  pairedTests,
+  readRun,
+  writeReport,
+} from "../../lib/report/mod.ts";
+import { fakeRun } from "./_fixtures.ts";
+
+function row(
+  path: string,
+  label: "NORMAL" | "PNEUMONIA",
+  w: number,
+  h: number,
+  sha: string,
+  pid: string,
+): ManifestRow {
+  return { path, label, officialSplit: "train", patientId: pid, width: w, height: h, sha256: sha };
+}
+
+async function withRuns(fn: (root: string) => Promise<void>) {
+  const root = await mkdtemp(join(tmpdir(), "cxr-report-"));
+  try {
+    const runs = join(root, "runs");
+    // paper protocol: MobileNetV2 seeds 1 (9/10 right) and 2 (7/10), baseline seed 1 (6/10)
+    await fakeRun(join(runs, "paper", "mobilenetv2-seed1"), {
+      model: "mobilenetv2",
+      split: "paper",
+      seed: 1,
+      wrong: [0],
+    });
+    await fakeRun(join(runs, "paper", "mobilenetv2-seed2"), {
+      model: "mobilenetv2",
+      split: "paper",
+      seed: 2,
+      wrong: [0, 1, 2],
+    });
+    await fakeRun(join(runs, "paper", "baseline-seed1"), {
+      model: "baseline",
+      split: "paper",
+      seed: 1,
+      wrong: [0, 1, 2, 3],
+    });
+    // official protocol: one seed, all right
+    await fakeRun(join(runs, "official", "mobilenetv2-seed1"), {
+      model: "mobilenetv2",
+      split: "official",
+      seed: 1,
+      wrong: [],
+    });
+    // patient run scored only on the official folder: must not count for any protocol
+    await fakeRun(join(runs, "patient", "mobilenetv2-seed1"), {
+      model: "mobilenetv2",
+      split: "patient",
+      seed: 1,
+      wrong: [],
+      evalName: "official-test",
+    });
+    await fn(root);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+Deno.test("writeReport: paper table with mean ± SD, per-run CIs, McNemar, caveats, figures", async () => {
+  await withRuns(async (root) => {
+    const outDir = join(root, "out");
+    const data = dataFacts([
+      row("train/NORMAL/a.jpeg", "NORMAL", 224, 224, "h1", "p1"),
+      row("train/NORMAL/b.jpeg", "NORMAL", 300, 256, "h1", "p1"),
+      row("train/PNEUMONIA/c.jpeg", "PNEUMONIA", 224, 224, "h2", "p2"),
+    ]);
+    const { path, markdown, runs } = await writeReport({
+      runs: [join(root, "runs")],
+      outDir,
+      data,
+      generatedAt: "2026-01-01T00:00:00Z",
+    });
+    assert.equal(runs.length, 5);
+    assert.equal(await readFile(path, "utf8"), markdown);
+    const lines = markdown.split("\n");
+    const rowOf = (start: string) => lines.find((l) => l.startsWith(start));
+    // accuracy: paper 0.9747; ours image-level 0.9, 0.7 -> 0.800 ± 0.141; patient not run; official 1.000
+    assert.equal(rowOf("| accuracy |"), "| accuracy | 0.975 | 0.800 ± 0.141 | — | 1.000 | 0.928 |");
+    assert.equal(rowOf("| test images |"), "| test images | 592 | 10 | not run | 10 | 624 |");
+    // NORMAL recall: seed 1 misses image 0 (NORMAL) -> 4/5; seed 2 misses 0, 2 -> 3/5: 0.7 ± 0.141
+    assert.equal(
+      rowOf("| NORMAL recall"),
+      "| NORMAL recall (specificity) | 0.940 | 0.700 ± 0.141 | — | 1.000 | 0.901 |",
+    );
+    assert.match(markdown, /ours: image-level 80\/10\/10 \(the paper's\) \(2 seeds\)/);
+    // McNemar: MobileNetV2 seed 1 right on 1, 2, 3 where the baseline is wrong; never the reverse
+    // -> b = 3, c = 0, p = 2 * (1/2)^3 = 0.25
+    assert.ok(lines.includes("| image-level 80/10/10 (the paper's) | 1 | 10 | 3 | 0 | 0.2500 |"));
+    assert.match(markdown, /MobileNetV2 accuracy 0\.800 vs 0\.600 .*\+20\.0 points/);
+    assert.match(markdown, /do not differ significantly at the 5% level/);
+    // data caveats from the counts: 1 of 3 at original resolution, 1 duplicate group
+    assert.match(markdown, /Only 1 of 3 images \(33%\)/);
+    assert.match(markdown, /1 groups of exact duplicates \(1 extra copies\)/);
+    // per-run CI rows, one per evaluated run (the patient run has none)
+    assert.equal(
+      lines.filter((l) => /^\| [a-z].*\| \d+ \| 10 \| /.test(l) && l.includes("[")).length,
+      4,
+    );
+    // figures copied beside the report
+    const figs = await readdir(join(outDir, "figures"));
+    assert.deepEqual(figs.sort(), [
+      "official_mobilenetv2_seed1_confusion_matrix.png",
+      "paper_baseline_seed1_confusion_matrix.png",
+      "paper_mobilenetv2_seed1_confusion_matrix.png",
+    ]);
+    assert.ok(markdown.includes("](figures/paper_mobilenetv2_seed1_confusion_matrix.png)"));
+    // only REPORT.md and figures/: no temporary file left by the atomic write
+    assert.deepEqual((await readdir(outDir)).sort(), ["REPORT.md", "figures"]);
+  });
+});
+
+Deno.test("writeReport: no runs still writes a report that says so", async () => {
+  const root = await mkdtemp(join(tmpdir(), "cxr-report-"));
+  try {
+    const { markdown } = await writeReport({ runs: [join(root, "missing")], outDir: root });
+    assert.match(markdown, /_No run directories found._/);
+    assert.match(markdown, /\| test images \| 592 \| not run \| not run \| not run \| 624 \|/);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+Deno.test("pairedTests: runs scored on different images are refused", async () => {
+  await withRuns(async (root) => {
+    const a = await readRun(join(root, "runs", "paper", "mobilenetv2-seed1"));
+    const b = await readRun(join(root, "runs", "paper", "baseline-seed1"));
+    const tests = await pairedTests([a, b]);
+    assert.equal(tests.length, 1);
+    assert.deepEqual([tests[0].b, tests[0].c], [3, 0]);
+    assert.ok(Math.abs(tests[0].pValue - 0.25) < 1e-12);
+    assert.match(comparisonReading([a, b], tests), /one seed only/);
+    // A different test image set for the baseline.
+    const { writePredictionsCsv } = await import("../../lib/metrics/mod.ts");
+    await writePredictionsCsv(join(b.evals.test.dir, "predictions.csv"), [{
+      path: "other.jpeg",
+      label: 0,
+      prob: 0.1,
+    }]);
+    await assert.rejects(pairedTests([a, b]), CxrError);
+  });
+});
+
+Deno.test("dataFacts: squashed vs original, duplicates, patients, folders", () => {
+  const f = dataFacts([
+    row("train/NORMAL/a.jpeg", "NORMAL", 224, 224, "x", "p1"),
+    row("train/NORMAL/b.jpeg", "NORMAL", 224, 224, "x", "p1"),
+    row("train/NORMAL/c.jpeg", "NORMAL", 224, 224, "x", "p2"),
+    row("train/PNEUMONIA/d.jpeg", "PNEUMONIA", 256, 311, "y", "p3"),
+  ]);
+  assert.deepEqual(f, {
+    images: 4,
+    originalResolution: 1,
+    squashed224: 3,
+    duplicateGroups: 1,
+    duplicateExtras: 2,
+    patients: 3,
+    perFolder: { train: { NORMAL: 3, PNEUMONIA: 1 } },
+  });
+});
