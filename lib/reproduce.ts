@@ -180,7 +180,8 @@ if (import.meta.main) {
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (err instanceof CxrError || code?.startsWith("ERR_PARSE_ARGS")) {
-      console.error(`error: ${(err as Error).message}`);
+      const hint = err instanceof CxrError ? "" : " (try: deno task reproduce --help)";
+      console.error(`error: ${(err as Error).message}${hint}`);
       Deno.exit(err instanceof CxrError ? err.exitCode : 2);
     }
     throw err;
