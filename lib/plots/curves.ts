@@ -130,7 +130,15 @@ export function prSpec(
           encoding: { y: unit("precision", "") },
         },
         {
-          mark: { type: "text", x: 4, dy: -7, align: "left", fontSize: 10, color: COLORS.guide },
+          // Below the line at the right: a PR curve ends on this line at recall 1, from above.
+          mark: {
+            type: "text",
+            x: SIZE.width - 4,
+            dy: 9,
+            align: "right",
+            fontSize: 10,
+            color: COLORS.guide,
+          },
           encoding: { y: unit("precision", ""), text: { field: "label" } },
         },
       ],
