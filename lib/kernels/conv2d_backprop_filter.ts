@@ -1,0 +1,60 @@
+/**
+ * `Conv2DBackpropFilter` from matrix products, for backends that lack it (wasm).
+ *
+ * The filter gradient of a convolution is, per filter tap (i, j), the product of the input
+ * window that tap reads (batch*outH*outW rows, inC columns) transposed with the output
+ * gradient (same rows, outC columns). A 1x1 stride-1 convolution is a single product. tfjs-wasm
+ * only sends untransposed single-batch products to XNNPACK (anything else takes a scalar
+ * loop), so the transpose is done explicitly, on the smaller operand.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { convGeometry, type ConvPad, padForTaps, tapWindow } from "./_conv_geometry.ts";
+
+/** Attributes tfjs passes to `Conv2DBackpropFilter`. */
+export interface Conv2DBackpropFilterAttrs {
+  strides: number | [number, number];
+  pad: ConvPad;
+  dataFormat: "NHWC" | "NCHW";
+  dimRoundingMode?: "floor" | "round" | "ceil";
+  filterShape: [number, number, number, number];
+}
+
+/** dW[kh, kw, inC, outC] of `conv2d(x, W, strides, pad)` given its output gradient `dy`. */
+export function conv2dBackpropFilter(
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  attrs: Conv2DBackpropFilterAttrs,
+): tf.Tensor4D {
+  if (attrs.dataFormat === "NCHW") throw new Error("conv2dBackpropFilter: NCHW is not supported");
+  const [kh, kw, inC, outC] = attrs.filterShape;
+  return tf.tidy(() => {
+    const g = convGeometry(
+      x.shape,
+      attrs.filterShape,
+      attrs.strides,
+      attrs.pad,
+      1,
+      attrs.dimRoundingMode,
+    );
+    const rows = g.batch * g.outHeight * g.outWidth;
+    const dy2d = tf.reshape(dy, [rows, outC]) as tf.Tensor2D;
+    const xPadded = padForTaps(x, g);
+    const taps: tf.Tensor2D[] = [];
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        const window = tf.reshape(tapWindow(xPadded, g, i, j), [rows, inC]) as tf.Tensor2D;
+        taps.push(transposedProduct(window, dy2d));
+      }
+    }
+    const stacked = taps.length === 1 ? taps[0] : tf.stack(taps);
+    return tf.reshape(stacked, [kh, kw, inC, outC]);
+  });
+}
+
+/** a^T b for a [rows, m] and b [rows, n], keeping both products on XNNPACK's fast path. */
+export function transposedProduct(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  if (a.shape[1] <= b.shape[1]) return tf.matMul(tf.transpose(a), b);
+  return tf.transpose(tf.matMul(tf.transpose(b), a));
+}

@@ -1,0 +1,101 @@
+/**
+ * Gradient kernels tfjs lacks or computes slowly, registered per backend.
+ *
+ * The wasm backend has no `Conv2DBackpropFilter`, `DepthwiseConv2dNativeBackpropFilter` or
+ * `DepthwiseConv2dNativeBackpropInput`, so it cannot train a MobileNetV2 at all; these are
+ * composed from its fast kernels (XNNPACK matrix products, depthwise convolutions,
+ * elementwise products and sums). `FusedBatchNorm`'s gradient is replaced for all backends
+ * (see `batch_norm_grad.ts`). `initBackend` calls {@linkcode registerGradientKernels}.
+ *
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { registerGradientKernels } from "./kernels/mod.ts";
+ * await tf.setBackend("wasm");
+ * registerGradientKernels("wasm");
+ * const g = tf.grad((w: tf.Tensor) => tf.conv2d(tf.ones([1, 4, 4, 2]) as tf.Tensor4D, w as tf.Tensor4D, 1, "same").sum());
+ * ```
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { conv2dBackpropFilter, type Conv2DBackpropFilterAttrs } from "./conv2d_backprop_filter.ts";
+import {
+  type DepthwiseBackpropAttrs,
+  depthwiseBackpropFilter,
+  depthwiseBackpropInput,
+} from "./depthwise_backprop.ts";
+import { batchNormGradConfig } from "./batch_norm_grad.ts";
+
+export { conv2dBackpropFilter, transposedProduct } from "./conv2d_backprop_filter.ts";
+export type { Conv2DBackpropFilterAttrs } from "./conv2d_backprop_filter.ts";
+export { depthwiseBackpropFilter, depthwiseBackpropInput } from "./depthwise_backprop.ts";
+export type { DepthwiseBackpropAttrs } from "./depthwise_backprop.ts";
+export { batchNormGradConfig } from "./batch_norm_grad.ts";
+
+/** Backends whose own versions of the three convolution gradient kernels are missing. */
+const NEEDS_CONV_GRADIENTS = new Set(["wasm"]);
+
+type Attrs = Record<string, unknown>;
+
+/** The composed kernels, by tfjs kernel name. Inputs arrive as tensors from tfjs' gradient ops. */
+export const COMPOSED_KERNELS: Record<
+  string,
+  (inputs: Record<string, tf.Tensor>, attrs: Attrs) => tf.Tensor
+> = {
+  Conv2DBackpropFilter: ({ x, dy }, attrs) =>
+    conv2dBackpropFilter(
+      x as tf.Tensor4D,
+      dy as tf.Tensor4D,
+      attrs as unknown as Conv2DBackpropFilterAttrs,
+    ),
+  DepthwiseConv2dNativeBackpropFilter: ({ x, dy }, attrs) =>
+    depthwiseBackpropFilter(
+      x as tf.Tensor4D,
+      dy as tf.Tensor4D,
+      attrs.filterShape as [number, number, number, number],
+      attrs as unknown as DepthwiseBackpropAttrs,
+    ),
+  DepthwiseConv2dNativeBackpropInput: ({ dy, filter }, attrs) =>
+    depthwiseBackpropInput(
+      attrs.inputShape as [number, number, number, number],
+      dy as tf.Tensor4D,
+      filter as tf.Tensor4D,
+      attrs as unknown as DepthwiseBackpropAttrs,
+    ),
+};
+
+const registered = new Set<string>();
+
+/**
+ * Registers the composed gradient kernels for `backendName` when it lacks them, and the lean
+ * BatchNorm gradient once. Idempotent.
+ */
+export function registerGradientKernels(backendName: string): void {
+  if (!registered.has("FusedBatchNorm:grad")) {
+    registered.add("FusedBatchNorm:grad");
+    withoutOverrideWarning(() => tf.registerGradient(batchNormGradConfig));
+  }
+  if (!NEEDS_CONV_GRADIENTS.has(backendName)) return;
+  for (const [kernelName, compute] of Object.entries(COMPOSED_KERNELS)) {
+    if (tf.getKernel(kernelName, backendName) != null) continue;
+    tf.registerKernel({
+      kernelName,
+      backendName,
+      kernelFunc: ({ inputs, attrs }) =>
+        compute(inputs as Record<string, tf.Tensor>, attrs as Attrs),
+    });
+  }
+}
+
+/** tfjs warns when a gradient is replaced; replacing it is the point here. */
+function withoutOverrideWarning(f: () => void): void {
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (!String(args[0]).includes("Overriding the gradient")) warn(...args);
+  };
+  try {
+    f();
+  } finally {
+    console.warn = warn;
+  }
+}
