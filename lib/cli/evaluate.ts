@@ -25,6 +25,8 @@ training_curves, confusion_matrix, roc, pr, reliability, class_balance) and grad
   --threshold T      prob_pneumonia >= T predicts PNEUMONIA (default 0.5)
   --bootstrap N      bootstrap replicates for 95% intervals (default 1000; 0 = none)
   --seed S           bootstrap seed (default: the run's seed)
+  --tune-threshold   also pick Youden's threshold on the run's validation split and report
+                     this split's sensitivity/specificity at it
   --gradcam N        Grad-CAM examples per outcome TP/FP/TN/FN (default 4; 0 = none)
   --cam-layer NAME   Grad-CAM layer (default: last convolutional block, out_relu for MobileNetV2)
   --batch-size N     images per forward pass (default 32)
@@ -42,6 +44,7 @@ export async function main(args: string[]): Promise<void> {
       bootstrap: { type: "string" },
       seed: { type: "string" },
       gradcam: { type: "string" },
+      "tune-threshold": { type: "boolean", default: false },
       "cam-layer": { type: "string" },
       "batch-size": { type: "string" },
       backend: { type: "string" },
@@ -79,6 +82,7 @@ export async function main(args: string[]): Promise<void> {
       "a whole number of examples",
     ),
     camLayer: values["cam-layer"],
+    tuneOnVal: values["tune-threshold"],
     batchSize: numberFlag(
       "batch-size",
       values["batch-size"],

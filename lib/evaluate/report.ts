@@ -14,6 +14,8 @@ export interface ReportInput {
   metrics: MetricsSummary;
   youden: OperatingPoint | null;
   recall95: OperatingPoint | null;
+  /** Youden's threshold chosen on validation, with this split's rates at it (when tuned). */
+  valYouden?: OperatingPoint | null;
   /** Images of the split left out because they could not be decoded. */
   skipped: number;
   /** Figure basenames written beside the report (their .png is linked). */
@@ -64,8 +66,13 @@ export function evaluationReport(r: ReportInput): string {
     }),
     point("Youden J (max sensitivity + specificity)", r.youden),
     point("sensitivity >= 95%", r.recall95),
+    ...(r.valYouden === undefined ? [] : [point("Youden J chosen on validation", r.valYouden)]),
     "",
-    "Thresholds chosen on the evaluated set itself are optimistic; choose them on validation data to deploy.",
+    "The Youden and 95%-sensitivity thresholds are chosen on the evaluated images themselves, so " +
+    "their rates are optimistic" +
+    (r.valYouden === undefined
+      ? "; `--tune-threshold` adds one chosen on validation."
+      : "; the validation-chosen one is not."),
     "",
     "## Figures",
     "",

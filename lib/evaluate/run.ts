@@ -28,11 +28,16 @@ import {
   scanDataset,
 } from "../data/mod.ts";
 import {
+  confusionMatrix,
   type MetricsSummary,
+  type OperatingPoint,
   precisionRecallCurve,
+  predictAt,
   type PredictionRow,
   reliabilityCurve,
   rocCurve,
+  sensitivity,
+  specificity,
   summarizeMetrics,
   thresholdForRecall,
   writePredictionsCsv,
@@ -75,6 +80,12 @@ export interface EvaluateOptions {
   bootstrap?: number;
   /** Bootstrap seed. Default: the run's seed. */
   seed?: number;
+  /**
+   * Also choose a threshold on the run's validation split (Youden's J) and report this split's
+   * sensitivity and specificity at it: an operating point not tuned on the evaluated images.
+   * Costs a pass over the validation images. Default false.
+   */
+  tuneOnVal?: boolean;
   /** Grad-CAM examples per outcome (TP, FP, TN, FN); 0 = no grid. Default 4. */
   gradcamPerOutcome?: number;
   /** Layer for Grad-CAM. Default: the model's last convolutional cut point ("out_relu"). */
@@ -120,7 +131,7 @@ async function splitRows(
   runDir: string,
   root: string,
   print: (line: string) => void,
-): Promise<{ rows: ManifestRow[]; counts: SplitCounts }> {
+): Promise<{ rows: ManifestRow[]; counts: SplitCounts; val: ManifestRow[] }> {
   const run = await readSplit(join(runDir, "splits")).catch((err) =>
     fail(`cannot read the run's split in ${join(runDir, "splits")}: ${(err as Error).message}`, {
       cause: err,
@@ -135,7 +146,7 @@ async function splitRows(
     val: count(run.val),
     test: count(run.test),
   };
-  if (split !== "official-test") return { rows: run[split], counts };
+  if (split !== "official-test") return { rows: run[split], counts, val: run.val };
   print(`scanning ${root} for the official test folder`);
   const scan = await scanDataset(root, { progress: false });
   const rows = scan.rows.filter((r) => r.officialSplit === "test");
@@ -144,7 +155,7 @@ async function splitRows(
       `no official test images in ${root} (layout ${scan.layout}); official-test needs the Kaggle test/ folder`,
     );
   }
-  return { rows, counts: { ...counts, "official test": count(rows) } };
+  return { rows, counts: { ...counts, "official test": count(rows) }, val: run.val };
 }
 
 /** Grad-CAM overlays of the most confident examples per outcome, as one grid PNG. */
@@ -177,6 +188,39 @@ async function gradcamGrid(
   return camGrid(tiles, { tile: Math.min(224, Math.max(size, 128)), title: opts.title });
 }
 
+/**
+ * Youden's threshold on the validation images, and the evaluated split's rates at it (null
+ * when validation lacks a class).
+ */
+async function tunedOnVal(
+  model: tf.LayersModel,
+  images: ImageCache,
+  valRows: ManifestRow[],
+  y: number[],
+  p: number[],
+  batchSize?: number,
+): Promise<OperatingPoint | null> {
+  const rows = valRows.filter((r) => images.has(r.sha256));
+  const pv = await predictProbabilities(
+    model,
+    rows.length,
+    (i) => images.pixels(rows[i].sha256),
+    images.size,
+    {
+      batchSize,
+      label: "predict val (threshold)",
+    },
+  );
+  const chosen = youdenThreshold(rows.map((r) => (r.label === "PNEUMONIA" ? 1 : 0)), pv);
+  if (!chosen) return null;
+  const cm = confusionMatrix(y, predictAt(p, chosen.threshold));
+  return {
+    threshold: chosen.threshold,
+    sensitivity: sensitivity(cm),
+    specificity: specificity(cm),
+  };
+}
+
 /** Evaluates `<runDir>`'s best checkpoint on a split and writes everything into `<runDir>/eval-<split>/`. */
 export async function evaluateRun(opts: EvaluateOptions): Promise<EvaluateResult> {
   const { runDir } = opts;
@@ -185,14 +229,15 @@ export async function evaluateRun(opts: EvaluateOptions): Promise<EvaluateResult
   const config = await readJson<ExperimentConfig>(join(runDir, "config.json"), "run config");
   const root = opts.dataRoot ?? (config.dataRoot || defaultDataRoot());
   const modelDir = await checkpointDir(runDir, config);
-  const { rows: allRows, counts } = await splitRows(split, runDir, root, print);
+  const { rows: allRows, counts, val } = await splitRows(split, runDir, root, print);
+  const tune = (opts.tuneOnVal ?? false) && split !== "val";
   if (allRows.length === 0) fail(`split '${split}' of ${runDir} is empty; nothing to evaluate`);
 
   const images = await prepareCache({
     dataRoot: root,
     size: config.inputSize,
     cacheDir: opts.cacheDir,
-    rows: allRows,
+    rows: tune ? [...allRows, ...val] : allRows,
     progress: false,
   });
   const rows = allRows.filter((r) => images.has(r.sha256));
@@ -230,6 +275,7 @@ export async function evaluateRun(opts: EvaluateOptions): Promise<EvaluateResult
   const youden = youdenThreshold(y, p);
   const recall95 = thresholdForRecall(y, p, 0.95);
   const reliability = reliabilityCurve(y, p);
+  const valYouden = tune ? await tunedOnVal(model, images, val, y, p, opts.batchSize) : undefined;
 
   const outDir = join(runDir, `eval-${split}`);
   const files: string[] = [];
@@ -247,6 +293,7 @@ export async function evaluateRun(opts: EvaluateOptions): Promise<EvaluateResult
     bootstrap: { replicates: bootstrap, seed },
     youden,
     threshold_for_recall_0_95: recall95,
+    ...(valYouden === undefined ? {} : { val_youden: valYouden }),
     reliability,
   });
 
@@ -324,6 +371,7 @@ export async function evaluateRun(opts: EvaluateOptions): Promise<EvaluateResult
       metrics,
       youden,
       recall95,
+      valYouden,
       skipped,
       figures: figures.map(([base]) => base),
       gradcam,

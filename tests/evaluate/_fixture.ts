@@ -78,11 +78,9 @@ export async function fixture(dir: string): Promise<{ root: string; runDir: stri
       }
     }
   }
-  await writeSplit(join(runDir, "splits"), {
-    train: rows.train.slice(1),
-    val: rows.train.slice(0, 1),
-    test: rows.test,
-  });
+  // train/NORMAL and train/PNEUMONIA hold 2 images each: one of each class goes to val.
+  const [n0, n1, p0, p1] = rows.train;
+  await writeSplit(join(runDir, "splits"), { train: [n1, p1], val: [n0, p0], test: rows.test });
   const config = { ...defaultConfig("quick"), inputSize: SIZE, dataRoot: root, seed: 5 };
   await writeFile(join(runDir, "config.json"), JSON.stringify(config));
   const history = [1, 2, 3].map((epoch) => ({

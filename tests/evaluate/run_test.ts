@@ -70,9 +70,20 @@ Deno.test("evaluateRun: predictions, metrics, report, figures and Grad-CAM grid 
       cacheDir: join(dir, "cache"),
       bootstrap: 0,
       gradcamPerOutcome: 0,
+      tuneOnVal: true,
       print: () => {},
     });
     assert.equal(official.metrics.n, 12);
+    const tuned =
+      JSON.parse(await readFile(join(runDir, "eval-official-test", "metrics.json"), "utf8"))
+        .val_youden;
+    // Chosen on val (one image per class): the PNEUMONIA image's own score, well above 0.5.
+    assert.ok(tuned.threshold > 0.5 && tuned.threshold < 1, `threshold ${tuned.threshold}`);
+    assert.equal(tuned.specificity, 1);
+    assert.match(
+      await readFile(join(runDir, "eval-official-test", "report.md"), "utf8"),
+      /\| Youden J chosen on validation \| 0\.\d{4} \|/,
+    );
     assert.equal(official.metrics.ci, undefined);
     const balance = JSON.parse(
       await readFile(join(runDir, "eval-official-test", "class_balance.vl.json"), "utf8"),
