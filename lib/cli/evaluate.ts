@@ -21,7 +21,7 @@ training_curves, confusion_matrix, roc, pr, reliability, class_balance) and grad
 
   --run-dir DIR      run folder written by 'cxr train' (required)
   --split NAME       test (default: the run's own test split) | val | official-test (Kaggle test/)
-  --data DIR         dataset root (default: the run's config.dataRoot, else CXR_DATA_DIR)
+  --data DIR         dataset root (default: the run's config.dataRoot if present, else CXR_DATA_DIR)
   --threshold T      prob_pneumonia >= T predicts PNEUMONIA (default 0.5)
   --bootstrap N      bootstrap replicates for 95% intervals (default 1000; 0 = none)
   --seed S           bootstrap seed (default: the run's seed)

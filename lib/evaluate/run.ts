@@ -70,7 +70,7 @@ export interface EvaluateOptions {
   runDir: string;
   /** Default "test" (the run's own held-out split). */
   split?: EvalSplit;
-  /** Dataset root. Default: the run's config.dataRoot, else `CXR_DATA_DIR`, else data/chest_xray. */
+  /** Dataset root. Default: the run's config.dataRoot if it exists, else `CXR_DATA_DIR`, else data/chest_xray. */
   dataRoot?: string;
   /** Image cache root. Default: the data area's default (`CXR_CACHE_DIR`, else outputs/cache). */
   cacheDir?: string;
@@ -227,7 +227,9 @@ export async function evaluateRun(opts: EvaluateOptions): Promise<EvaluateResult
   const split = opts.split ?? "test";
   const print = opts.print ?? ((line: string) => console.log(line));
   const config = await readJson<ExperimentConfig>(join(runDir, "config.json"), "run config");
-  const root = opts.dataRoot ?? (config.dataRoot || defaultDataRoot());
+  // The run's own data root, unless it has moved (another machine): then the default.
+  const root = opts.dataRoot ??
+    (config.dataRoot && await exists(config.dataRoot) ? config.dataRoot : defaultDataRoot());
   const modelDir = await checkpointDir(runDir, config);
   const { rows: allRows, counts, val } = await splitRows(split, runDir, root, print);
   const tune = (opts.tuneOnVal ?? false) && split !== "val";
@@ -242,142 +244,148 @@ export async function evaluateRun(opts: EvaluateOptions): Promise<EvaluateResult
   });
   const rows = allRows.filter((r) => images.has(r.sha256));
   const skipped = allRows.length - rows.length;
+  if (rows.length === 0) {
+    fail(`no decodable images in split '${split}' under ${root}; check --data`);
+  }
   const model = await loadModel(modelDir);
-  const inputSize = (model.inputs[0].shape as number[])[1];
-  if (inputSize !== config.inputSize) {
-    fail(
-      `checkpoint ${modelDir} takes ${inputSize}px input but config.json says inputSize ${config.inputSize}`,
-    );
-  }
-  print(`evaluating ${modelDir} on ${rows.length} ${split} images at ${config.inputSize}px`);
-  const probs = await predictProbabilities(
-    model,
-    rows.length,
-    (i) => images.pixels(rows[i].sha256),
-    config.inputSize,
-    {
-      batchSize: opts.batchSize,
-      label: `predict ${split}`,
-    },
-  );
-  const predictions: PredictionRow[] = rows.map((r, i) => ({
-    path: r.path,
-    label: r.label === "PNEUMONIA" ? 1 : 0,
-    prob: probs[i],
-    patientId: r.patientId,
-  }));
-  const y = predictions.map((p) => p.label);
-  const p = predictions.map((r) => r.prob);
-  const threshold = opts.threshold ?? 0.5;
-  const bootstrap = opts.bootstrap ?? 1000;
-  const seed = opts.seed ?? config.seed;
-  const metrics = summarizeMetrics(y, p, { threshold, bootstrap, seed });
-  const youden = youdenThreshold(y, p);
-  const recall95 = thresholdForRecall(y, p, 0.95);
-  const reliability = reliabilityCurve(y, p);
-  const valYouden = tune ? await tunedOnVal(model, images, val, y, p, opts.batchSize) : undefined;
-
-  const outDir = join(runDir, `eval-${split}`);
-  const files: string[] = [];
-  const file = (name: string) => {
-    const path = join(outDir, name);
-    files.push(path);
-    return path;
-  };
-  await writePredictionsCsv(file("predictions.csv"), predictions);
-  await writeJsonAtomic(file("metrics.json"), {
-    ...metrics,
-    split,
-    checkpoint: modelDir,
-    skipped,
-    bootstrap: { replicates: bootstrap, seed },
-    youden,
-    threshold_for_recall_0_95: recall95,
-    ...(valYouden === undefined ? {} : { val_youden: valYouden }),
-    reliability,
-  });
-
-  const name = config.model === "baseline" ? "baseline CNN" : "MobileNetV2";
-  const figures: [string, VegaLiteSpec][] = [
-    [
-      "confusion_matrix",
-      confusionMatrixSpec(metrics.confusion_matrix, { title: `Confusion matrix (${split})` }),
-    ],
-    [
-      "roc",
-      rocSpec([{ name, curve: rocCurve(y, p), auc: metrics.roc_auc }], {
-        title: `ROC curve (${split})`,
-        markers: [
-          {
-            label: `threshold ${threshold}`,
-            sensitivity: metrics.sensitivity,
-            specificity: metrics.specificity,
-          },
-          ...(youden ? [{ label: `Youden ${youden.threshold.toFixed(3)}`, ...youden }] : []),
-        ],
-      }),
-    ],
-    [
-      "pr",
-      prSpec([{ name, curve: precisionRecallCurve(y, p), ap: metrics.average_precision }], {
-        title: `Precision-recall curve (${split})`,
-        prevalence: metrics.per_class.PNEUMONIA.support / metrics.n,
-      }),
-    ],
-    [
-      "reliability",
-      reliabilitySpec(reliability, { ece: metrics.ece, title: `Reliability diagram (${split})` }),
-    ],
-    ["class_balance", classBalanceSpec(counts)],
-  ];
-  const historyPath = join(runDir, "history.json");
-  if (await exists(historyPath)) {
-    const history = await readJson<HistoryPoint[]>(historyPath, "training history");
-    if (history.length > 0) {
-      figures.unshift([
-        "training_curves",
-        trainingCurvesSpec(history, { monitor: config.monitor }),
-      ]);
+  try {
+    const inputSize = (model.inputs[0].shape as number[])[1];
+    if (inputSize !== config.inputSize) {
+      fail(
+        `checkpoint ${modelDir} takes ${inputSize}px input but config.json says inputSize ${config.inputSize}`,
+      );
     }
-  }
-  for (const [base, spec] of figures) {
-    const fig = await writeFigure(spec, join(outDir, base));
-    files.push(fig.files!.vl, fig.files!.svg, fig.files!.png);
-  }
+    print(`evaluating ${modelDir} on ${rows.length} ${split} images at ${config.inputSize}px`);
+    const probs = await predictProbabilities(
+      model,
+      rows.length,
+      (i) => images.pixels(rows[i].sha256),
+      config.inputSize,
+      {
+        batchSize: opts.batchSize,
+        label: `predict ${split}`,
+      },
+    );
+    const predictions: PredictionRow[] = rows.map((r, i) => ({
+      path: r.path,
+      label: r.label === "PNEUMONIA" ? 1 : 0,
+      prob: probs[i],
+      patientId: r.patientId,
+    }));
+    const y = predictions.map((p) => p.label);
+    const p = predictions.map((r) => r.prob);
+    const threshold = opts.threshold ?? 0.5;
+    const bootstrap = opts.bootstrap ?? 1000;
+    const seed = opts.seed ?? config.seed;
+    const metrics = summarizeMetrics(y, p, { threshold, bootstrap, seed });
+    const youden = youdenThreshold(y, p);
+    const recall95 = thresholdForRecall(y, p, 0.95);
+    const reliability = reliabilityCurve(y, p);
+    const valYouden = tune ? await tunedOnVal(model, images, val, y, p, opts.batchSize) : undefined;
 
-  let gradcam: string | undefined;
-  const perOutcome = opts.gradcamPerOutcome ?? 4;
-  if (perOutcome > 0) {
-    print(`Grad-CAM: up to ${perOutcome} examples per outcome`);
-    const png = await gradcamGrid(model, images, rows, predictions, {
-      threshold,
-      perOutcome,
-      layerName: opts.camLayer,
-      title: `Grad-CAM, ${name}, ${split} (PNEUMONIA score)`,
-    });
-    gradcam = "gradcam_grid.png";
-    await writeFileAtomic(file(gradcam), png);
-  }
-  disposeGradCam(model);
-  model.dispose();
-
-  await writeFileAtomic(
-    file("report.md"),
-    evaluationReport({
-      runDir,
+    const outDir = join(runDir, `eval-${split}`);
+    const files: string[] = [];
+    const file = (name: string) => {
+      const path = join(outDir, name);
+      files.push(path);
+      return path;
+    };
+    await writePredictionsCsv(file("predictions.csv"), predictions);
+    await writeJsonAtomic(file("metrics.json"), {
+      ...metrics,
       split,
       checkpoint: modelDir,
-      model: name,
-      metrics,
-      youden,
-      recall95,
-      valYouden,
       skipped,
-      figures: figures.map(([base]) => base),
-      gradcam,
-      bootstrap,
-      seed,
-    }),
-  );
-  return { outDir, metrics, predictions, files };
+      bootstrap: { replicates: bootstrap, seed },
+      youden,
+      threshold_for_recall_0_95: recall95,
+      ...(valYouden === undefined ? {} : { val_youden: valYouden }),
+      reliability,
+    });
+
+    const name = config.model === "baseline" ? "baseline CNN" : "MobileNetV2";
+    const figures: [string, VegaLiteSpec][] = [
+      [
+        "confusion_matrix",
+        confusionMatrixSpec(metrics.confusion_matrix, { title: `Confusion matrix (${split})` }),
+      ],
+      [
+        "roc",
+        rocSpec([{ name, curve: rocCurve(y, p), auc: metrics.roc_auc }], {
+          title: `ROC curve (${split})`,
+          markers: [
+            {
+              label: `threshold ${threshold}`,
+              sensitivity: metrics.sensitivity,
+              specificity: metrics.specificity,
+            },
+            ...(youden ? [{ label: `Youden ${youden.threshold.toFixed(3)}`, ...youden }] : []),
+          ],
+        }),
+      ],
+      [
+        "pr",
+        prSpec([{ name, curve: precisionRecallCurve(y, p), ap: metrics.average_precision }], {
+          title: `Precision-recall curve (${split})`,
+          prevalence: metrics.per_class.PNEUMONIA.support / metrics.n,
+        }),
+      ],
+      [
+        "reliability",
+        reliabilitySpec(reliability, { ece: metrics.ece, title: `Reliability diagram (${split})` }),
+      ],
+      ["class_balance", classBalanceSpec(counts)],
+    ];
+    const historyPath = join(runDir, "history.json");
+    if (await exists(historyPath)) {
+      const history = await readJson<HistoryPoint[]>(historyPath, "training history");
+      if (history.length > 0) {
+        figures.unshift([
+          "training_curves",
+          trainingCurvesSpec(history, { monitor: config.monitor }),
+        ]);
+      }
+    }
+    for (const [base, spec] of figures) {
+      const fig = await writeFigure(spec, join(outDir, base));
+      files.push(fig.files!.vl, fig.files!.svg, fig.files!.png);
+    }
+
+    let gradcam: string | undefined;
+    const perOutcome = opts.gradcamPerOutcome ?? 4;
+    if (perOutcome > 0) {
+      print(`Grad-CAM: up to ${perOutcome} examples per outcome`);
+      const png = await gradcamGrid(model, images, rows, predictions, {
+        threshold,
+        perOutcome,
+        layerName: opts.camLayer,
+        title: `Grad-CAM, ${name}, ${split} (PNEUMONIA score)`,
+      });
+      gradcam = "gradcam_grid.png";
+      await writeFileAtomic(file(gradcam), png);
+    }
+
+    await writeFileAtomic(
+      file("report.md"),
+      evaluationReport({
+        runDir,
+        split,
+        checkpoint: modelDir,
+        model: name,
+        metrics,
+        youden,
+        recall95,
+        valYouden,
+        skipped,
+        figures: figures.map(([base]) => base),
+        gradcam,
+        bootstrap,
+        seed,
+      }),
+    );
+    return { outDir, metrics, predictions, files };
+  } finally {
+    disposeGradCam(model);
+    model.dispose();
+  }
 }
