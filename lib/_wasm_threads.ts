@@ -12,6 +12,9 @@
  * 3. The Node-mode factory overwrites `globalThis.Worker` with the Node class, and its workers
  *    keep the process alive forever. We keep the web `Worker` in place and `unref()` the
  *    workers once the pool is up.
+ * 4. About one start in four, one of the 8 workers Emscripten starts at once never runs its
+ *    script (a Deno worker start-up race), and initialisation waits forever. Each worker is
+ *    watched: one that has not said it started within a few seconds is replaced.
  *
  * @module
  */
@@ -38,7 +41,6 @@ export async function withWasmThreads<T>(threads: number, init: () => Promise<T>
   const origCpus = os.cpus;
   const workerDescriptor = Object.getOwnPropertyDescriptor(globalThis, "Worker");
   const texts = new WeakMap<Blob, string>();
-  const workers: wt.Worker[] = [];
 
   function PatchedBlob(parts: BlobPart[], options?: BlobPropertyBag): Blob | { factory: string } {
     const text = parts.every((p) => typeof p === "string") ? parts.join("") : null;
@@ -51,13 +53,15 @@ export async function withWasmThreads<T>(threads: number, init: () => Promise<T>
     if (text != null) texts.set(blob, text);
     return blob;
   }
-  class TrackedWorker extends wt.Worker {
+  const workers: WatchedWorker[] = [];
+  class TrackedWorker extends WatchedWorker {
     constructor(path: string | URL, options?: wt.WorkerOptions) {
       super(path, options);
       workers.push(this);
     }
   }
   const workerShim = [
+    `require("worker_threads").parentPort.postMessage(${JSON.stringify(STARTED)});`,
     // The factory arrives as the plain object above; point the worker's loader at its file.
     `URL.createObjectURL = () => ${JSON.stringify(factoryPath)}; URL.revokeObjectURL = () => {};`,
     // Deno's worker global has getter-only properties (`location`) that Object.assign rejects.
@@ -98,5 +102,83 @@ export async function withWasmThreads<T>(threads: number, init: () => Promise<T>
     for (const w of workers) w.unref();
     // The workers have read both files by the time the pool is up.
     Deno.removeSync(dir, { recursive: true });
+  }
+}
+
+/** The message the worker shim posts first; never forwarded to Emscripten. */
+const STARTED = "cxr-worker-started";
+const START_TIMEOUT_MS = 5000;
+
+type Listener = (...args: unknown[]) => void;
+
+/**
+ * The part of a Node `Worker` Emscripten uses, backed by a real worker that is replaced when
+ * it does not start in time. Messages posted before the start are queued and replayed.
+ */
+class WatchedWorker {
+  #path: string | URL;
+  #options?: wt.WorkerOptions;
+  #inner!: wt.Worker;
+  #started = false;
+  #queue: unknown[] = [];
+  #listeners: [string, Listener][] = [];
+  #timer?: ReturnType<typeof setTimeout>;
+
+  constructor(path: string | URL, options?: wt.WorkerOptions) {
+    this.#path = path;
+    this.#options = options;
+    this.#spawn();
+  }
+
+  #spawn(): void {
+    const inner = new wt.Worker(this.#path, this.#options);
+    this.#inner = inner;
+    inner.on("message", (m: unknown) => {
+      if (inner !== this.#inner) return;
+      if (m === STARTED) {
+        this.#started = true;
+        clearTimeout(this.#timer);
+        for (const q of this.#queue.splice(0)) inner.postMessage(q);
+        return;
+      }
+      this.#emit("message", m);
+    });
+    for (const event of ["error", "exit", "messageerror"]) {
+      inner.on(event, (...args: unknown[]) => {
+        if (inner === this.#inner) this.#emit(event, ...args);
+      });
+    }
+    this.#timer = setTimeout(() => {
+      if (this.#started) return;
+      inner.terminate().catch(() => {});
+      this.#spawn();
+    }, START_TIMEOUT_MS);
+  }
+
+  #emit(event: string, ...args: unknown[]): void {
+    for (const [e, f] of this.#listeners) if (e === event) f(...args);
+  }
+
+  on(event: string, f: Listener): this {
+    this.#listeners.push([event, f]);
+    return this;
+  }
+
+  postMessage(message: unknown): void {
+    if (this.#started) this.#inner.postMessage(message);
+    else this.#queue.push(message);
+  }
+
+  terminate(): Promise<number> {
+    clearTimeout(this.#timer);
+    return this.#inner.terminate();
+  }
+
+  ref(): void {
+    this.#inner.ref();
+  }
+
+  unref(): void {
+    this.#inner.unref();
   }
 }

@@ -37,7 +37,7 @@ export interface InitBackendOptions {
   backend?: BackendName;
   /** Do not print the `backend: ...` line. Default false. */
   quiet?: boolean;
-  /** wasm threads (at most 8); default `CXR_THREADS`, else 1. */
+  /** wasm threads (at most 8); default `CXR_THREADS`, else the number of logical cores. */
   threads?: number;
 }
 
@@ -127,6 +127,7 @@ const TRY: Record<BackendName, Try> = {
   async webgpu(_opts, forced) {
     const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
     if (!gpu) throw new Error("navigator.gpu is missing");
+    ensureRuntimeDir();
     const adapter = await withTimeout(
       gpu.requestAdapter({ powerPreference: "high-performance" }),
       10_000,
@@ -146,7 +147,10 @@ const TRY: Record<BackendName, Try> = {
   },
 
   async wasm(opts) {
-    const threads = Math.min(8, Math.max(1, opts.threads ?? envInt("CXR_THREADS") ?? 1));
+    const threads = Math.min(
+      8,
+      Math.max(1, opts.threads ?? envInt("CXR_THREADS") ?? navigator.hardwareConcurrency ?? 1),
+    );
     if (tf.findBackend("wasm") == null && threads > 1) {
       tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", true);
       tfWasm.setThreadsCount(threads);
@@ -171,6 +175,15 @@ const TRY: Record<BackendName, Try> = {
     return { name: "cpu", device: "pure JS" };
   },
 };
+
+/** The Vulkan loader complains on every probe when XDG_RUNTIME_DIR is unset; give it one. */
+function ensureRuntimeDir(): void {
+  const dir = Deno.env.get("XDG_RUNTIME_DIR");
+  if (dir && existsSync(dir)) return;
+  const fresh = Deno.makeTempDirSync({ prefix: "cxr-xdg-" });
+  Deno.chmodSync(fresh, 0o700);
+  Deno.env.set("XDG_RUNTIME_DIR", fresh);
+}
 
 function envInt(name: string): number | undefined {
   const v = Deno.env.get(name);
