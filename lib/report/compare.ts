@@ -89,14 +89,18 @@ export function comparisonReading(
 ): string {
   const lines: string[] = [];
   for (const protocol of new Set(tests.map((t) => t.protocol))) {
+    const ts = tests.filter((t) => t.protocol === protocol);
+    // Only the seeds both models ran, so the means compare like with like.
+    const seeds = new Set(ts.map((t) => t.seed));
     const of = (model: string) =>
-      runs.filter((r) => r.config.model === model && protocolEval(r)?.protocol === protocol)
-        .map((r) => protocolEval(r)!.eval.metrics);
+      runs.filter((r) =>
+        r.config.model === model && seeds.has(r.config.seed) &&
+        protocolEval(r)?.protocol === protocol
+      ).map((r) => protocolEval(r)!.eval.metrics);
     const [m, b] = [of("mobilenetv2"), of("baseline")];
     const acc = [meanSd(m.map((x) => x.accuracy)), meanSd(b.map((x) => x.accuracy))];
     const auc = [meanSd(m.map((x) => x.roc_auc)), meanSd(b.map((x) => x.roc_auc))];
     const diff = (acc[0].mean - acc[1].mean) * 100;
-    const ts = tests.filter((t) => t.protocol === protocol);
     const significant = ts.filter((t) => t.pValue < 0.05);
     const better = diff > 0 ? "MobileNetV2" : diff < 0 ? "the baseline" : "neither model";
     let text = `**${PROTOCOL_LABELS[protocol]}** (${ts.length} seed${ts.length > 1 ? "s" : ""}, ` +

@@ -88,7 +88,11 @@ const refCell = (ref: ReferenceResult, key: keyof ReferenceResult) => {
   return typeof v === "number" ? fmt(v) : "—";
 };
 
-function paperTable(runs: readonly RunRecord[]): string {
+/**
+ * The paper's results beside ours (MobileNetV2), one object per metric keyed by column header:
+ * the paper, ours per protocol (mean ± SD over seeds), Kermany et al. on the official test.
+ */
+export function paperComparison(runs: readonly RunRecord[]): Record<string, string>[] {
   const cols = PROTOCOLS.map((p) => metricsOf(runs, p, "mobilenetv2"));
   const header = [
     "metric",
@@ -112,7 +116,12 @@ function paperTable(runs: readonly RunRecord[]): string {
       refCell(KERMANY_RESULT, row.kermany ?? row.ref),
     ]);
   }
-  return table(header, rows);
+  return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
+}
+
+function objectTable(rows: Record<string, string>[]): string {
+  const header = Object.keys(rows[0]);
+  return table(header, rows.map((r) => header.map((h) => r[h])));
 }
 
 function ciTable(runs: readonly RunRecord[]): string {
@@ -158,70 +167,55 @@ function efficiencyOf(runs: readonly RunRecord[], model: string) {
   return runs.find((r) => r.config.model === model && r.efficiency)?.efficiency;
 }
 
-function baselineSection(runs: readonly RunRecord[], tests: readonly PairedTest[]): string {
-  const rows: string[][] = [];
+/**
+ * Accuracy, macro F1 and ROC AUC (mean ± SD over seeds) of each model per protocol, beside its
+ * size and latency; one object per row keyed by column header.
+ */
+export function baselineComparison(runs: readonly RunRecord[]): Record<string, string>[] {
+  const rows: Record<string, string>[] = [];
   for (const protocol of PROTOCOLS) {
     for (const model of ["mobilenetv2", "baseline"]) {
       const ms = metricsOf(runs, protocol, model);
       if (ms.length === 0) continue;
       const eff = efficiencyOf(runs, model);
-      rows.push([
-        PROTOCOL_LABELS[protocol],
-        MODEL_NAMES[model],
-        String(ms.length),
-        fmtMeanSd(meanSd(ms.map((m) => m.accuracy))),
-        fmtMeanSd(meanSd(ms.map((m) => m.macro_avg.f1))),
-        fmtMeanSd(meanSd(ms.map((m) => m.roc_auc))),
-        eff ? eff.params.toLocaleString("en-US") : "—",
-        eff ? fmt(eff.weightsBytes / 1e6, 2) : "—",
-        eff ? fmt(eff.latencyMs, 1) : "—",
-      ]);
+      rows.push({
+        protocol: PROTOCOL_LABELS[protocol],
+        model: MODEL_NAMES[model],
+        seeds: String(ms.length),
+        accuracy: fmtMeanSd(meanSd(ms.map((m) => m.accuracy))),
+        "macro F1": fmtMeanSd(meanSd(ms.map((m) => m.macro_avg.f1))),
+        "ROC AUC": fmtMeanSd(meanSd(ms.map((m) => m.roc_auc))),
+        params: eff ? eff.params.toLocaleString("en-US") : "—",
+        "weights MB": eff ? fmt(eff.weightsBytes / 1e6, 2) : "—",
+        "latency ms/img": eff ? fmt(eff.latencyMs, 1) : "—",
+      });
     }
   }
+  return rows;
+}
+
+/** McNemar's test per protocol and seed, one object per row keyed by column header. */
+export function mcnemarTable(tests: readonly PairedTest[]): Record<string, string>[] {
+  return tests.map((t) => ({
+    protocol: PROTOCOL_LABELS[t.protocol],
+    seed: String(t.seed),
+    n: String(t.n),
+    "b: MobileNetV2 right, baseline wrong": String(t.b),
+    "c: baseline right, MobileNetV2 wrong": String(t.c),
+    "McNemar exact p": fmt(t.pValue, 4),
+  }));
+}
+
+function baselineSection(runs: readonly RunRecord[], tests: readonly PairedTest[]): string {
+  const rows = baselineComparison(runs);
   const parts = [
     `The baseline is a documented stand-in for Maulana et al. 2022 (a non-pretrained CNN whose ` +
-    `layers are not published; they report ${
-      fmt(MAULANA_ACCURACY, 2)
-    } accuracy on their own split), ` +
-    `trained on the same split and seed as MobileNetV2.`,
+    `layers are not published; they report ${fmt(MAULANA_ACCURACY, 2)} accuracy on their own ` +
+    `split), trained on the same split and seed as MobileNetV2.`,
+    rows.length ? objectTable(rows) : "_No evaluated runs._",
   ];
-  parts.push(
-    rows.length
-      ? table([
-        "protocol",
-        "model",
-        "seeds",
-        "accuracy",
-        "macro F1",
-        "ROC AUC",
-        "params",
-        "weights MB",
-        "latency ms/img",
-      ], rows)
-      : "_No evaluated runs._",
-  );
   if (tests.length) {
-    parts.push(table(
-      [
-        "protocol",
-        "seed",
-        "n",
-        "b: MobileNetV2 right, baseline wrong",
-        "c: baseline right, MobileNetV2 wrong",
-        "McNemar exact p",
-      ],
-      tests.map((
-        t,
-      ) => [
-        PROTOCOL_LABELS[t.protocol],
-        String(t.seed),
-        String(t.n),
-        String(t.b),
-        String(t.c),
-        fmt(t.pValue, 4),
-      ]),
-    ));
-    parts.push(comparisonReading(runs, tests));
+    parts.push(objectTable(mcnemarTable(tests)), comparisonReading(runs, tests));
   } else {
     parts.push(
       "_No protocol has both models evaluated on the same split and seed, so no McNemar test._",
@@ -312,7 +306,8 @@ function caveats(data: DataFacts | undefined): string {
       `${data.duplicateGroups} groups of exact duplicates (${data.duplicateExtras} extra copies); the splits keep each group on one side.`,
       `${
         data.patients.toLocaleString("en-US")
-      } patient ids. The paper's split is by image, so one patient's images can sit in ` +
+      } patient keys (\`personN\` is keyed with its bacteria/virus type). The paper's split is by ` +
+        `image, so one patient's images can sit in ` +
         `both train and test; the patient-level protocol keeps each patient on one side.`,
     );
   } else {
@@ -362,7 +357,7 @@ export function formatReport(input: ReportInput): string {
     "Ours: mean ± SD over seeds (sample SD; one value when one seed) on each protocol's held-out test set, " +
     "at the 0.5 threshold. Runs split by image or by patient pool all Kaggle folders, so they are never scored on the " +
     "official test folder (it overlaps their training data); the official protocol trains on the Kaggle train folder only.",
-    paperTable(runs),
+    objectTable(paperComparison(runs)),
     "## Per run, with bootstrap 95% confidence intervals",
     "Stratified bootstrap over the test images (percentile intervals).",
     ciTable(runs),

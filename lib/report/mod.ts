@@ -27,7 +27,13 @@ export {
   measureRunEfficiency,
 } from "./efficiency.ts";
 export { type EnvironmentInfo, environmentInfo } from "./environment.ts";
-export { formatReport, type ReportInput } from "./markdown.ts";
+export {
+  baselineComparison,
+  formatReport,
+  mcnemarTable,
+  paperComparison,
+  type ReportInput,
+} from "./markdown.ts";
 export { KERMANY_RESULT, MAULANA_ACCURACY, PAPER_RESULT, type ReferenceResult } from "./paper.ts";
 export {
   type EvalRecord,

@@ -98,7 +98,7 @@ Deno.test("writeReport: paper table with mean ± SD, per-run CIs, McNemar, cavea
     // McNemar: MobileNetV2 seed 1 right on 1, 2, 3 where the baseline is wrong; never the reverse
     // -> b = 3, c = 0, p = 2 * (1/2)^3 = 0.25
     assert.ok(lines.includes("| image-level 80/10/10 (the paper's) | 1 | 10 | 3 | 0 | 0.2500 |"));
-    assert.match(markdown, /MobileNetV2 accuracy 0\.800 vs 0\.600 .*\+20\.0 points/);
+    assert.match(markdown, /MobileNetV2 accuracy 0\.900 vs 0\.600 .*\+30\.0 points/);
     assert.match(markdown, /do not differ significantly at the 5% level/);
     // data caveats from the counts: 1 of 3 at original resolution, 1 duplicate group
     assert.match(markdown, /Only 1 of 3 images \(33%\)/);
