@@ -1,0 +1,114 @@
+/**
+ * `deno task cxr train`: two-stage training into a run folder (resumable: rerun the same
+ * command after an interruption).
+ *
+ * @module
+ */
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { initBackend, parseBackendName } from "../backend.ts";
+import {
+  type ExperimentConfig,
+  loadConfig,
+  type ModelName,
+  type Profile,
+  type SplitStrategy,
+} from "../config.ts";
+import { fail } from "../errors.ts";
+import { dataRoot, weightsDir } from "../paths.ts";
+import { trainRun } from "../train/mod.ts";
+
+const HELP = `usage: deno task cxr train --run-dir DIR [flags]
+
+Trains the paper's two stages (frozen base, then fine-tuning from --fine-tune-from) with AdamW,
+early stopping and a best-val_accuracy checkpoint, into DIR (config.json, splits/, history.csv,
+history.json, best_<model>_chestxray/, last/, train.log). Rerunning the same command resumes
+from the last completed epoch.
+
+  --run-dir DIR          run folder (required)
+  --model NAME           mobilenetv2 (default) | baseline
+  --split NAME           patient (default) | paper | official
+  --profile NAME         full (default: the paper's protocol, 224 px, 5+10 epochs)
+                         | quick (96 px, 48 images per class, 1+1 epochs)
+  --config FILE          JSON with config fields (lib/config.ts); flags override it
+  --data DIR             dataset root (default: CXR_DATA_DIR, else data/chest_xray)
+  --weights DIR          ImageNet weights (default: CXR_WEIGHTS_DIR, else data/weights/...)
+  --backend NAME         tensorflow | webgpu | wasm | cpu (default: CXR_BACKEND, else the fastest)
+  --seed N               seed of split, subset, shuffling and augmentation (default 42)
+  --batch-size N         images per step
+  --input-size N         input side in pixels (multiple of 32)
+  --stage1-epochs N      epochs with the base frozen
+  --stage2-epochs N      fine-tuning epochs
+  --fine-tune-from NAME  first base layer trained in stage 2 (default block_13_expand)
+  --subset N             train on N images per class (0 = all)
+  --no-feature-cache     run the frozen part every epoch (fresh augmentation, slower)
+  --no-augment           no augmentation
+`;
+
+function int(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) {
+    fail(`--${name} must be a non-negative integer, got '${value}'`, { exitCode: 2 });
+  }
+  return n;
+}
+
+export async function main(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      "run-dir": { type: "string" },
+      model: { type: "string" },
+      split: { type: "string" },
+      profile: { type: "string" },
+      config: { type: "string" },
+      data: { type: "string" },
+      weights: { type: "string" },
+      backend: { type: "string" },
+      seed: { type: "string" },
+      "batch-size": { type: "string" },
+      "input-size": { type: "string" },
+      "stage1-epochs": { type: "string" },
+      "stage2-epochs": { type: "string" },
+      "fine-tune-from": { type: "string" },
+      subset: { type: "string" },
+      "no-feature-cache": { type: "boolean" },
+      "no-augment": { type: "boolean" },
+      help: { type: "boolean" },
+    },
+    strict: true,
+  });
+  if (values.help) return void console.log(HELP);
+  const runDir = values["run-dir"] ??
+    fail("--run-dir DIR is required (try --help)", { exitCode: 2 });
+  const overrides: Partial<ExperimentConfig> = {
+    model: values.model as ModelName | undefined,
+    split: values.split as SplitStrategy | undefined,
+    seed: int("seed", values.seed),
+    batchSize: int("batch-size", values["batch-size"]),
+    inputSize: int("input-size", values["input-size"]),
+    stage1Epochs: int("stage1-epochs", values["stage1-epochs"]),
+    stage2Epochs: int("stage2-epochs", values["stage2-epochs"]),
+    fineTuneFrom: values["fine-tune-from"],
+    subsetPerClass: int("subset", values.subset),
+    cacheFrozenFeatures: values["no-feature-cache"] ? false : undefined,
+  };
+  const config = await loadConfig({
+    profile: values.profile as Profile | undefined,
+    file: values.config,
+    overrides,
+  });
+  if (values["no-augment"]) config.augment.enabled = false;
+  // Paths are stored resolved so the run folder records exactly what was used.
+  config.dataRoot = values.data || !config.dataRoot
+    ? dataRoot(values.data)
+    : resolve(config.dataRoot);
+  if (config.model === "mobilenetv2") {
+    config.weightsDir = values.weights || !config.weightsDir
+      ? weightsDir(values.weights)
+      : resolve(config.weightsDir);
+  }
+  await initBackend({ backend: parseBackendName(values.backend) });
+  await trainRun({ config, runDir: resolve(runDir) });
+}

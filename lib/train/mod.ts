@@ -1,0 +1,45 @@
+/**
+ * The training engine: a freeze-aware custom loop (frozen front outside the gradient tape, in
+ * inference mode; only the trainable back differentiated), the paper's two stages with AdamW,
+ * early stopping, best checkpoint, per-epoch history, feature caching and resumable run folders.
+ *
+ * @example
+ * ```ts
+ * import { loadConfig } from "../config.ts";
+ * import { trainRun } from "./mod.ts";
+ * const config = await loadConfig({ profile: "quick" });
+ * config.dataRoot = "../shared/data/chest_xray";
+ * config.weightsDir = "../shared/models/mobilenet_v2_imagenet";
+ * const { history, best } = await trainRun({ config, runDir: "outputs/runs/quick" });
+ * ```
+ *
+ * @module
+ */
+export { cutBefore, stratifiedSubset, trainRun } from "./run.ts";
+export type { TrainRunOptions, TrainRunResult } from "./run.ts";
+export { crossEntropy, evalStep, runEpoch, trainStep } from "./loop.ts";
+export type { BatchSource, EpochOptions, EpochResult, StepOptions, StepResult } from "./loop.ts";
+export {
+  balancedClassWeights,
+  batchIndices,
+  CLASSES,
+  classIndex,
+  disposeBatch,
+  makeBatch,
+  makeTargets,
+} from "./batches.ts";
+export type { Batch, Example, ImageSource } from "./batches.ts";
+export { computeFeatures, featureSource, imageSource } from "./sources.ts";
+export type { ComputeFeaturesOptions, FeatureTable, ImageSourceOptions } from "./sources.ts";
+export {
+  BestCheckpoint,
+  EarlyStopping,
+  formatEpoch,
+  improves,
+  JupyterDisplay,
+} from "./callbacks.ts";
+export type { CheckpointState, EarlyStoppingState, Monitor } from "./callbacks.ts";
+export { HISTORY_COLUMNS, historyCsv, writeHistory } from "./history.ts";
+export type { HistoryRow } from "./history.ts";
+export { loadLast, replaceDir, resolveDir, runPaths, saveLast } from "./run_dir.ts";
+export type { LastCheckpoint, RunState } from "./run_dir.ts";

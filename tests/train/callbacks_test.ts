@@ -1,0 +1,82 @@
+import assert from "node:assert/strict";
+import { BestCheckpoint, EarlyStopping, formatEpoch, improves } from "../../lib/train/callbacks.ts";
+import type { HistoryRow } from "../../lib/train/history.ts";
+import { historyCsv } from "../../lib/train/history.ts";
+
+function row(epoch: number, val_accuracy: number, val_loss = 1): HistoryRow {
+  return {
+    epoch,
+    stage: 1,
+    loss: 0.5,
+    accuracy: 0.8,
+    val_loss,
+    val_accuracy,
+    lr: 1e-4,
+    seconds: 2,
+    img_per_s: 10,
+  };
+}
+
+Deno.test("improves is strict and direction-aware", () => {
+  assert.ok(improves("val_accuracy", 0.9, null));
+  assert.ok(improves("val_accuracy", 0.91, 0.9));
+  assert.ok(!improves("val_accuracy", 0.9, 0.9));
+  assert.ok(improves("val_loss", 0.2, 0.3));
+  assert.ok(!improves("val_loss", 0.3, 0.2));
+  assert.ok(!improves("val_loss", NaN, null));
+});
+
+Deno.test("EarlyStopping stops after `patience` epochs without improvement (Keras semantics)", () => {
+  const es = new EarlyStopping("val_accuracy", 2);
+  assert.equal(es.update(row(1, 0.8)), false);
+  assert.equal(es.update(row(2, 0.85)), false);
+  assert.equal(es.update(row(3, 0.85)), false); // wait 1
+  assert.equal(es.update(row(4, 0.84)), false); // wait 2
+  assert.equal(es.update(row(5, 0.83)), true); // wait 3 > patience 2
+  assert.deepEqual(es.state, { best: 0.85, bestEpoch: 2, wait: 3 });
+  // State survives a JSON round trip (resume).
+  const again = new EarlyStopping(
+    "val_accuracy",
+    2,
+    JSON.parse(JSON.stringify({ best: 0.85, bestEpoch: 2, wait: 1 })),
+  );
+  assert.equal(again.update(row(4, 0.8)), false);
+  assert.equal(again.update(row(5, 0.8)), true);
+});
+
+Deno.test("BestCheckpoint only saves on improvement", async () => {
+  const dir = await Deno.makeTempDir();
+  const saved: number[] = [];
+  const ckpt = new BestCheckpoint(`${dir}/best`, "val_accuracy");
+  // A stand-in model: only `save` is used (through the models area's saveModel).
+  const model = {
+    save: (handler: { save: (a: unknown) => Promise<unknown> }) => {
+      saved.push(saved.length);
+      return handler.save({
+        modelTopology: {},
+        weightSpecs: [],
+        weightData: new ArrayBuffer(0),
+        format: "layers-model",
+      });
+    },
+  } as never;
+  assert.equal(await ckpt.update(model, row(1, 0.7)), true);
+  assert.equal(await ckpt.update(model, row(2, 0.6)), false);
+  assert.equal(await ckpt.update(model, row(3, 0.75)), true);
+  assert.deepEqual(ckpt.state, { best: 0.75, epoch: 3 });
+  assert.equal(saved.length, 2);
+  assert.ok((await Deno.stat(`${dir}/best/model.json`)).isFile);
+});
+
+Deno.test("history CSV and epoch line", () => {
+  const csv = historyCsv([row(1, 0.5), row(2, 0.75)]);
+  assert.equal(
+    csv,
+    "epoch,stage,loss,accuracy,val_loss,val_accuracy,lr,seconds,img_per_s\n" +
+      "1,1,0.5,0.8,1,0.5,0.0001,2,10\n2,1,0.5,0.8,1,0.75,0.0001,2,10\n",
+  );
+  assert.match(
+    formatEpoch(row(2, 0.75), 15, "(best)"),
+    /^epoch 2\/15 stage 1: .*val_accuracy 0\.7500 .*\(best\)$/,
+  );
+});

@@ -1,0 +1,114 @@
+/**
+ * Kill -9 mid-run and rerun the same command: the run resumes after the last completed epoch
+ * and the history has every epoch exactly once.
+ */
+import assert from "node:assert/strict";
+import { mkdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import sharp from "sharp";
+import { WORKSPACE_ROOT } from "../../lib/paths.ts";
+
+const WEIGHTS = join(WORKSPACE_ROOT, "..", "shared", "models", "mobilenet_v2_imagenet");
+
+/** A Kaggle-layout dataset of 20 small gray PNGs per class (PNEUMONIA brighter). */
+async function tinyDataset(root: string): Promise<void> {
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 24);
+  for (const [label, base] of [["NORMAL", 60], ["PNEUMONIA", 150]] as const) {
+    const dir = join(root, "train", label);
+    await mkdir(dir, { recursive: true });
+    for (let i = 0; i < 20; i++) {
+      const px = new Uint8Array(40 * 40).map(() => base + (rand() % 60));
+      const name = label === "NORMAL" ? `IM-${1000 + i}-0001.png` : `person${i}_bacteria_${i}.png`;
+      await sharp(px, { raw: { width: 40, height: 40, channels: 1 } }).png().toFile(
+        join(dir, name),
+      );
+    }
+  }
+}
+
+async function readState(runDir: string): Promise<{ epoch: number } | null> {
+  try {
+    return JSON.parse(await readFile(join(runDir, "last", "state.json"), "utf8"));
+  } catch {
+    return null;
+  }
+}
+
+Deno.test("kill -9 after the first epoch, rerun: resumes with no gap or duplicate epoch", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "cxr-resume-" });
+  const data = join(tmp, "data");
+  const runDir = join(tmp, "run");
+  await tinyDataset(data);
+  const args = [
+    "run",
+    "-A",
+    join(WORKSPACE_ROOT, "lib", "cli", "main.ts"),
+    "train",
+    "--run-dir",
+    runDir,
+    "--data",
+    data,
+    "--weights",
+    WEIGHTS,
+    "--backend",
+    "cpu",
+    "--profile",
+    "quick",
+    "--split",
+    "paper",
+    "--subset",
+    "0",
+    "--input-size",
+    "32",
+    "--batch-size",
+    "8",
+    "--stage1-epochs",
+    "2",
+    "--stage2-epochs",
+    "2",
+    "--fine-tune-from",
+    "Conv_1",
+    "--no-feature-cache",
+  ];
+  const env = { CXR_CACHE_DIR: join(tmp, "cache") };
+  const command = new Deno.Command(Deno.execPath(), {
+    args,
+    env,
+    stdout: "null",
+    stderr: "piped",
+    cwd: WORKSPACE_ROOT,
+  });
+
+  const first = command.spawn();
+  let killedAt: number | null = null;
+  for (let i = 0; i < 3000 && killedAt === null; i++) {
+    const state = await readState(runDir);
+    if (state && state.epoch >= 1) {
+      first.kill("SIGKILL");
+      killedAt = state.epoch;
+    } else {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+  const status = await first.status;
+  await first.stderr.cancel();
+  assert.ok(killedAt !== null, "the first epoch never completed");
+  assert.equal(status.signal, "SIGKILL");
+  const before = JSON.parse(await readFile(join(runDir, "history.json"), "utf8"));
+  assert.ok(before.length < 4, `killed too late: ${before.length} epochs already done`);
+
+  const second = await command.output();
+  assert.equal(second.code, 0, new TextDecoder().decode(second.stderr));
+  const history = JSON.parse(await readFile(join(runDir, "history.json"), "utf8"));
+  assert.deepEqual(history.map((r: { epoch: number }) => r.epoch), [1, 2, 3, 4]);
+  assert.deepEqual(history.map((r: { stage: number }) => r.stage), [1, 1, 2, 2]);
+  // Epochs finished before the kill are kept as they were.
+  assert.deepEqual(history.slice(0, before.length), before);
+  const csv = (await readFile(join(runDir, "history.csv"), "utf8")).trim().split("\n");
+  assert.equal(csv.length, 5);
+  const log = await readFile(join(runDir, "train.log"), "utf8");
+  assert.match(log, new RegExp(`resuming .* after epoch ${before.length}`));
+  assert.ok((await Deno.stat(join(runDir, "best_mobilenetv2_chestxray", "model.json"))).isFile);
+  await Deno.remove(tmp, { recursive: true });
+});
