@@ -1,0 +1,87 @@
+/**
+ * The tfjs side of the bench: the same five pieces of work as `torch_bench.py`, on the active
+ * backend, through the project's own code paths (decodeGray, mobileNetV2Classifier, splitAt,
+ * the training loop's trainStep, AdamW).
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { decodeGray } from "../data/decode.ts";
+import { mobileNetV2Classifier, splitAt } from "../models/mod.ts";
+import { adamW } from "../optim/mod.ts";
+import { cutBefore, trainStep } from "../train/mod.ts";
+import { type BenchRow, measure } from "./measure.ts";
+
+/** Options of {@linkcode runTfjsBench}. */
+export interface TfjsBenchOptions {
+  size: number;
+  batch: number;
+  warmup: number;
+  repeats: number;
+  /** Rows to measure, from "prepare", "inference", "stage1", "stage2", "full". */
+  rows: readonly string[];
+  /** Image files for the "prepare" row. */
+  files: readonly string[];
+  /** First layer fine-tuned in stage 2. Default "block_13_expand" (the training default). */
+  fineTuneFrom?: string;
+  /** Called after each row (progress). */
+  onRow?: (row: BenchRow) => void;
+}
+
+/** Measures the requested rows on the active tfjs backend. */
+export async function runTfjsBench(opts: TfjsBenchOptions): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const add = (row: BenchRow) => {
+    rows.push(row);
+    opts.onRow?.(row);
+  };
+  const m = { warmup: opts.warmup, repeats: opts.repeats };
+  if (opts.rows.includes("prepare") && opts.files.length > 0) {
+    const bytes = await Promise.all(opts.files.map((f) => Deno.readFile(f)));
+    add(
+      await measure("prepare", bytes.length, async () => {
+        for (const b of bytes) await decodeGray(b, opts.size);
+      }, { warmup: Math.min(1, opts.warmup), repeats: opts.repeats }),
+    );
+  }
+  const model = await mobileNetV2Classifier({ inputSize: opts.size });
+  const x = tf.randomUniform([opts.batch, opts.size, opts.size, 3], -1, 1, "float32", 1);
+  const y = tf.oneHot(tf.tensor1d(Array.from({ length: opts.batch }, (_, i) => i % 2), "int32"), 2)
+    .toFloat() as tf.Tensor2D;
+  try {
+    if (opts.rows.includes("inference")) {
+      add(
+        await measure("inference", opts.batch, async () => {
+          const p = model.predict(x) as tf.Tensor;
+          await p.data();
+          p.dispose();
+        }, m),
+      );
+    }
+    const step = (frozen: tf.LayersModel | null, trainable: tf.LayersModel) => {
+      const optimizer = adamW({ learningRate: 1e-4 });
+      const work = () => {
+        const input = frozen ? tf.tidy(() => frozen.predict(x) as tf.Tensor) : x;
+        trainStep(trainable, optimizer, { x: input, y });
+        if (frozen) input.dispose();
+      };
+      return { work, dispose: () => optimizer.dispose() };
+    };
+    const stages: [string, () => { frozen: tf.LayersModel | null; trainable: tf.LayersModel }][] = [
+      ["stage1", () => splitAt(model, "global_average_pooling2d")],
+      ["stage2", () => splitAt(model, cutBefore(model, opts.fineTuneFrom ?? "block_13_expand"))],
+      ["full", () => ({ frozen: null, trainable: model })],
+    ];
+    for (const [name, split] of stages) {
+      if (!opts.rows.includes(name)) continue;
+      const { frozen, trainable } = split();
+      const s = step(frozen, trainable);
+      add(await measure(name, opts.batch, s.work, m));
+      s.dispose();
+    }
+  } finally {
+    tf.dispose([x, y]);
+    model.dispose();
+  }
+  return rows;
+}
