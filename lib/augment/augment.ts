@@ -2,9 +2,8 @@
  * Random image augmentation for training: horizontal flip, rotation, zoom and contrast, per
  * image, on the active tfjs backend, reproducible from a seeded {@linkcode Rng}.
  *
- * The geometric part (flip, rotation, zoom) is one projective transform per image applied in a
- * single `tf.image.transform` call (bilinear, `reflect` fill as Keras' RandomRotation/RandomZoom
- * default); contrast then scales each image around its own mean and clips to the value range,
+ * The geometric part (flip, rotation, zoom) is one projective transform per image
+ * (`tf.image.transform`, bilinear, `reflect` fill as Keras' RandomRotation/RandomZoom default); contrast then scales each image around its own mean and clips to the value range,
  * as Keras' RandomContrast does.
  *
  * Defaults (the paper names the four transforms but not their ranges):
@@ -104,8 +103,20 @@ export function augmentBatch(
   return tf.tidy(() => {
     let x: tf.Tensor4D = images;
     if (!params.every(isGeometricIdentity)) {
-      const m = tf.tensor2d(params.map((p) => transformMatrix(p, h, w)), [n, 8]);
-      x = tf.image.transform(x, m, "bilinear", "reflect");
+      // One call per image: tfjs 4.22's cpu Transform kernel returns after the first image of
+      // a batch (the others come back as the fill value).
+      const images1 = tf.split(x, n, 0) as tf.Tensor4D[];
+      x = tf.concat(
+        images1.map((img, i) =>
+          isGeometricIdentity(params[i]) ? img : tf.image.transform(
+            img,
+            tf.tensor2d([transformMatrix(params[i], h, w)], [1, 8]),
+            "bilinear",
+            "reflect",
+          )
+        ),
+        0,
+      );
     }
     if (params.some((p) => p.contrast !== 1)) {
       const factor = tf.tensor4d(params.map((p) => p.contrast), [n, 1, 1, 1]);

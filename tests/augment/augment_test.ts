@@ -35,6 +35,16 @@ Deno.test("flip mirrors left-right exactly, twice gives the original", () => {
   tf.dispose([x, once, twice, expected]);
 });
 
+Deno.test("every image of a batch gets its own transform", () => {
+  const x = tf.concat([dot(4, 7), dot(4, 7), dot(4, 7)]);
+  const y = augmentBatch(x, [{ ...IDENTITY, flip: true }, IDENTITY, { ...IDENTITY, rotation: 90 }]);
+  const [a, b, c] = tf.split(y, 3) as tf.Tensor4D[];
+  assert.deepEqual(argmax2d(a), [4, 1]);
+  assert.deepEqual(argmax2d(b), [4, 7]);
+  assert.deepEqual(argmax2d(c), [1, 4]);
+  tf.dispose([x, y, a, b, c]);
+});
+
 Deno.test("a +90 degree rotation turns a pixel right of centre to above it (counter-clockwise)", () => {
   const x = dot(4, 7);
   const y = augmentBatch(x, [{ ...IDENTITY, rotation: 90 }]);
