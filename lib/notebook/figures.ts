@@ -6,6 +6,7 @@
  * @module
  */
 import { Buffer } from "node:buffer";
+import { readFile } from "node:fs/promises";
 import sharp from "sharp";
 import {
   ensureFontconfig,
@@ -120,4 +121,10 @@ export async function imageGrid(rows: GridRow[], opts: ImageGridOptions = {}): P
     .png()
     .toBuffer();
   return new Uint8Array(png);
+}
+
+/** Shows a figure written by `writeFigure`: `<base>.vl.json` with `<base>.svg` as fallback. */
+export async function showFigureFiles(base: string): Promise<void> {
+  const spec = JSON.parse(await readFile(`${base}.vl.json`, "utf8")) as VegaLiteSpec;
+  await show(vegaLiteBundle(spec, await readFile(`${base}.svg`, "utf8")));
 }
