@@ -25,12 +25,19 @@ import {
   depthwiseBackpropInput,
 } from "./depthwise_backprop.ts";
 import { batchNormGradConfig } from "./batch_norm_grad.ts";
+import {
+  type Conv2DBackpropInputAttrs,
+  isPointwise,
+  pointwiseBackpropInput,
+} from "./conv2d_backprop_input.ts";
 
 export { conv2dBackpropFilter, transposedProduct } from "./conv2d_backprop_filter.ts";
 export type { Conv2DBackpropFilterAttrs } from "./conv2d_backprop_filter.ts";
 export { depthwiseBackpropFilter, depthwiseBackpropInput } from "./depthwise_backprop.ts";
 export type { DepthwiseBackpropAttrs } from "./depthwise_backprop.ts";
 export { batchNormGradConfig } from "./batch_norm_grad.ts";
+export { isPointwise, pointwiseBackpropInput } from "./conv2d_backprop_input.ts";
+export { type FoldedForward, foldedForward, foldedPredict } from "./folded_forward.ts";
 
 /** Backends whose own versions of the three convolution gradient kernels are missing. */
 const NEEDS_CONV_GRADIENTS = new Set(["wasm"]);
@@ -75,7 +82,8 @@ export function registerGradientKernels(backendName: string): void {
     registered.add("FusedBatchNorm:grad");
     withoutOverrideWarning(() => tf.registerGradient(batchNormGradConfig));
   }
-  if (!NEEDS_CONV_GRADIENTS.has(backendName)) return;
+  if (!NEEDS_CONV_GRADIENTS.has(backendName) || registered.has(backendName)) return;
+  registered.add(backendName);
   for (const [kernelName, compute] of Object.entries(COMPOSED_KERNELS)) {
     if (tf.getKernel(kernelName, backendName) != null) continue;
     tf.registerKernel({
@@ -83,6 +91,21 @@ export function registerGradientKernels(backendName: string): void {
       backendName,
       kernelFunc: ({ inputs, attrs }) =>
         compute(inputs as Record<string, tf.Tensor>, attrs as Attrs),
+    });
+  }
+  // The backend's own input gradient stays in charge of everything but 1x1 stride-1 filters.
+  const own = tf.getKernel("Conv2DBackpropInput", backendName);
+  if (own) {
+    tf.unregisterKernel("Conv2DBackpropInput", backendName);
+    tf.registerKernel({
+      kernelName: "Conv2DBackpropInput",
+      backendName,
+      kernelFunc: (args) => {
+        const { dy, filter } = args.inputs as Record<string, tf.Tensor4D>;
+        const attrs = args.attrs as unknown as Conv2DBackpropInputAttrs;
+        if (!isPointwise(filter.shape, attrs)) return own.kernelFunc(args);
+        return pointwiseBackpropInput(attrs.inputShape, dy, filter);
+      },
     });
   }
 }

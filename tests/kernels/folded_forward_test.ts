@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { initBackend } from "../../lib/backend.ts";
+import { foldedForward, foldedPredict } from "../../lib/kernels/mod.ts";
+import { Rng } from "../../lib/util/rng.ts";
+
+/** conv(s2) -> BN -> ReLU6 -> depthwise -> BN -> ReLU -> 1x1 conv -> BN, + skip -> GAP -> Dense. */
+function tinyNet(): tf.LayersModel {
+  const input = tf.input({ shape: [9, 9, 3] });
+  const l = tf.layers;
+  let x = l.conv2d({ filters: 4, kernelSize: 3, strides: 2, padding: "same", useBias: false })
+    .apply(input) as tf.SymbolicTensor;
+  x = l.batchNormalization({ epsilon: 1e-3 }).apply(x) as tf.SymbolicTensor;
+  const a = l.reLU({ maxValue: 6 }).apply(x) as tf.SymbolicTensor;
+  let y = l.depthwiseConv2d({ kernelSize: 3, padding: "same", useBias: false }).apply(
+    a,
+  ) as tf.SymbolicTensor;
+  y = l.batchNormalization().apply(y) as tf.SymbolicTensor;
+  y = l.activation({ activation: "relu" }).apply(y) as tf.SymbolicTensor;
+  y = l.conv2d({ filters: 4, kernelSize: 1, useBias: true }).apply(y) as tf.SymbolicTensor;
+  y = l.batchNormalization().apply(y) as tf.SymbolicTensor;
+  const sum = l.add().apply([a, y]) as tf.SymbolicTensor;
+  const pooled = l.globalAveragePooling2d({}).apply(sum) as tf.SymbolicTensor;
+  const out = l.dense({ units: 2, activation: "softmax" }).apply(
+    l.dropout({ rate: 0.5 }).apply(pooled),
+  ) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: out });
+}
+
+Deno.test({
+  name: "foldedForward matches predict with non-trivial BatchNorm statistics and leaks nothing",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    await initBackend({ backend: "wasm", quiet: true });
+    const rng = new Rng(11);
+    const model = tinyNet();
+    // Random moving statistics and affine parameters, so folding is really exercised.
+    for (const layer of model.layers.filter((l) => l.getClassName() === "BatchNormalization")) {
+      layer.setWeights(
+        layer.getWeights().map((w, i) => {
+          const v = Array.from(
+            { length: w.size },
+            () => rng.uniform(0.2, 1.5) * (i === 1 || i === 2 ? rng.uniform(-1, 1) : 1),
+          );
+          return tf.tensor(v, w.shape);
+        }),
+      );
+    }
+    const x = tf.tensor4d(Array.from({ length: 2 * 9 * 9 * 3 }, () => rng.uniform(-1, 1)), [
+      2,
+      9,
+      9,
+      3,
+    ]);
+    const before = tf.memory().numTensors;
+    const f = foldedForward(model);
+    assert.equal(f.fusedGroups, 3);
+    const want = model.predict(x) as tf.Tensor;
+    const got = f(x);
+    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(got, want))).dataSync()[0]);
+    assert.ok(diff < 1e-5, `max difference ${diff}`);
+    f.dispose();
+    tf.dispose([got, want]);
+    assert.equal(tf.memory().numTensors, before);
+    const once = foldedPredict(model, x);
+    assert.deepEqual(once.shape, [2, 2]);
+    once.dispose();
+    assert.equal(tf.memory().numTensors, before);
+    x.dispose();
+    model.dispose();
+  },
+});
