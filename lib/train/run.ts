@@ -43,7 +43,8 @@ import { BestCheckpoint, EarlyStopping, formatEpoch, JupyterDisplay } from "./ca
 import { type HistoryRow, writeHistory } from "./history.ts";
 import { type BatchSource, runEpoch } from "./loop.ts";
 import { appendLog, loadLast, runPaths, type RunState, saveLast } from "./run_dir.ts";
-import { computeFeatures, featureSource, imageSource } from "./sources.ts";
+import { FeatureCache } from "./feature_cache.ts";
+import { featureSource, imageSource } from "./sources.ts";
 
 /** Options of {@linkcode trainRun}. */
 export interface TrainRunOptions {
@@ -201,10 +202,6 @@ function configDiff(a: ExperimentConfig, b: ExperimentConfig): string | null {
   return null;
 }
 
-function viewSeed(seed: number, stage: number, view: number): number {
-  return (seed ^ Math.imul(stage, 0x9e3779b1) ^ Math.imul(view + 1, 0x85ebca6b)) >>> 0;
-}
-
 /** Runs (or resumes) the training described by `options.config` in `options.runDir`. */
 export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult> {
   const { config, runDir } = options;
@@ -271,6 +268,14 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   const checkpoint = new BestCheckpoint(paths.best, config.monitor, state.checkpoint);
   const display = options.jupyter === false ? null : new JupyterDisplay();
   const trainBatchNorm = config.model === "baseline";
+  const features = config.cacheFrozenFeatures && config.model !== "baseline"
+    ? new FeatureCache(model, images, train, val, {
+      augment: config.augment.enabled ? config.augment : null,
+      views: config.augmentViews,
+      seed: config.seed,
+      batchSize: config.batchSize,
+    })
+    : null;
 
   for (const plan of stages) {
     if (plan.epochs === 0 || state.stage > plan.stage) continue;
@@ -296,37 +301,28 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     // Sources: cached frozen features when configured, else images through the frozen part.
     let trainSource: (epoch: number) => BatchSource;
     let valSource: BatchSource;
-    if (frozen && config.cacheFrozenFeatures) {
+    if (frozen && plan.cut && features) {
       const start = performance.now();
-      const views = augment ? config.augmentViews : 1;
-      const tables = [];
-      for (let v = 0; v < views; v++) {
-        tables.push(
-          await computeFeatures(frozen, images, train, {
-            batchSize: config.batchSize,
-            augment: augment
-              ? { rng: new Rng(viewSeed(config.seed, plan.stage, v)), options: augment }
-              : undefined,
-            label: `stage ${plan.stage} features (train${
-              views > 1 ? ` view ${v + 1}/${views}` : ""
-            })`,
-          }),
-        );
-      }
-      const valTable = await computeFeatures(frozen, images, val, {
-        batchSize: config.batchSize,
-        label: `stage ${plan.stage} features (val)`,
-      });
+      const reused = features.has(plan.cut);
+      // Stage 1 chains from the stage-2 cut when stage 2 is still to come (feature_cache.ts).
+      const later = stages.find((s) => s.stage > plan.stage && s.epochs > 0 && s.cut);
+      if (later?.cut) await features.get(later.cut, `features at ${later.cut}`);
+      const tables = await features.get(plan.cut, `features at ${plan.cut}`);
       const seconds = (performance.now() - start) / 1000;
       state.featureSeconds[`stage${plan.stage}`] = seconds;
-      const n = train.length * views + val.length;
+      const n = train.length * features.views + val.length;
       await log(
-        `stage ${plan.stage}: frozen features of ${n} images cached in ${seconds.toFixed(1)} s ` +
-          `(${(n / seconds).toFixed(1)} img/s, cut after ${plan.cut}, ${views} augmented view(s))`,
+        `stage ${plan.stage}: frozen features (cut after ${plan.cut}, ${features.views} ` +
+          `${augment ? "augmented " : ""}view(s)) ` +
+          (reused
+            ? "reused from the earlier pass"
+            : `ready in ${seconds.toFixed(1)} s (${
+              (n / seconds).toFixed(1)
+            } img/s over ${n} images)`),
       );
-      const sources = tables.map((t) => featureSource(t, train, classWeights));
+      const sources = tables.train.map((t) => featureSource(t, train, classWeights));
       trainSource = (epoch) => sources[epoch % sources.length];
-      valSource = featureSource(valTable, val);
+      valSource = featureSource(tables.val, val);
     } else {
       const source = imageSource(images, train, {
         frozen: frozen ?? undefined,
@@ -401,6 +397,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
       if (stageOver) break;
     }
     optimizer.dispose();
+    if (plan.cut) features?.drop(plan.cut);
   }
   await log(
     `done: best ${config.monitor} ${checkpoint.state.best?.toFixed(4) ?? "n/a"} at epoch ` +

@@ -18,6 +18,7 @@ import type { Rng } from "../util/rng.ts";
 import {
   type Batch,
   batchIndices,
+  disposeBatch,
   type Example,
   type ImageSource,
   makeBatch,
@@ -73,33 +74,35 @@ export interface FeatureTable {
 
 /** Options of {@linkcode computeFeatures}. */
 export interface ComputeFeaturesOptions {
-  /** Images per forward pass. Default 32. */
+  /** Examples per forward pass. Default 32. */
   batchSize?: number;
-  /** Augment each image first (one view), with this generator and these ranges. */
-  augment?: { rng: Rng; options: AugmentOptions };
   /** Progress label; omit for silence. */
   label?: string;
 }
 
-/** Runs `frozen` (inference mode) over all `examples` once, in order, and keeps the outputs. */
+/**
+ * Runs `frozen` (inference mode) once over the `count` examples `source` gives (images, or an
+ * earlier feature table), in order, and keeps the outputs.
+ */
 export async function computeFeatures(
   frozen: tf.LayersModel,
-  images: ImageSource,
-  examples: readonly Example[],
+  source: BatchSource,
+  count: number,
   options: ComputeFeaturesOptions = {},
 ): Promise<FeatureTable> {
   const shape = frozen.outputs[0].shape.slice(1) as number[];
   const size = shape.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(examples.length * size);
-  const source = imageSource(images, examples, { frozen, augment: options.augment });
-  const bar = options.label ? progress(options.label, examples.length) : undefined;
+  const data = new Float32Array(count * size);
+  const bar = options.label ? progress(options.label, count) : undefined;
   let offset = 0;
-  for (const indices of batchIndices(examples.length, options.batchSize ?? 32)) {
+  for (const indices of batchIndices(count, options.batchSize ?? 32)) {
     const batch = source(indices);
     try {
-      data.set(await batch.x.data() as Float32Array, offset);
+      const out = tf.tidy(() => frozen.apply(batch.x, { training: false }) as tf.Tensor);
+      data.set(await out.data() as Float32Array, offset);
+      out.dispose();
     } finally {
-      tf.dispose([batch.x, batch.y]);
+      disposeBatch(batch);
     }
     offset += indices.length * size;
     bar?.tick(indices.length);

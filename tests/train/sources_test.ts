@@ -11,7 +11,7 @@ Deno.test("cached features equal the frozen part run on the fly", async () => {
   const model = tinyModel();
   const { frozen } = splitAt(model, "global_average_pooling2d");
   const { images, examples } = tinyImages(7);
-  const table = await computeFeatures(frozen, images, examples, { batchSize: 3 });
+  const table = await computeFeatures(frozen, imageSource(images, examples), 7, { batchSize: 3 });
   assert.deepEqual(table.shape, [4]);
   assert.equal(table.data.length, 7 * 4);
   const count = tf.memory().numTensors;
@@ -25,17 +25,29 @@ Deno.test("cached features equal the frozen part run on the fly", async () => {
   model.dispose();
 });
 
+Deno.test("features can be chained: front then middle equals front-to-middle", async () => {
+  const model = tinyModel();
+  const { images, examples } = tinyImages(5);
+  const low = splitAt(model, "front_relu");
+  const middle = splitAt(low.trainable, "global_average_pooling2d").frozen;
+  const first = await computeFeatures(low.frozen, imageSource(images, examples), 5, { batchSize: 2 });
+  const chained = await computeFeatures(middle, featureSource(first, examples), 5, { batchSize: 2 });
+  const direct = await computeFeatures(splitAt(model, "global_average_pooling2d").frozen, imageSource(images, examples), 5);
+  chained.data.forEach((v, i) => assert.ok(Math.abs(v - direct.data[i]) < 1e-5));
+  model.dispose();
+});
+
 Deno.test("augmented views are reproducible from the seed and differ from the plain view", async () => {
   const model = tinyModel();
   const { frozen } = splitAt(model, "front_relu");
   const { images, examples } = tinyImages(4);
   const options = { rotation: 20, zoom: 0.2, contrast: 0.2, flip: true };
   const view = (seed: number) =>
-    computeFeatures(frozen, images, examples, { augment: { rng: new Rng(seed), options } });
+    computeFeatures(frozen, imageSource(images, examples, { augment: { rng: new Rng(seed), options } }), 4);
   const [a, b, plain] = await Promise.all([
     view(9),
     view(9),
-    computeFeatures(frozen, images, examples),
+    computeFeatures(frozen, imageSource(images, examples), 4),
   ]);
   assert.deepEqual(a.data, b.data);
   assert.notDeepEqual(a.data, plain.data);
