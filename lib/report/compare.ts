@@ -74,11 +74,6 @@ export async function pairedTests(
   return out;
 }
 
-const NAMES: Record<string, string> = {
-  mobilenetv2: "MobileNetV2",
-  baseline: "the baseline CNN stand-in",
-};
-
 /**
  * A few sentences per protocol comparing MobileNetV2 with the baseline, built only from the
  * measured numbers: accuracy and AUC (mean over seeds), the McNemar results, and parameters.
@@ -107,7 +102,7 @@ export function comparisonReading(
       `${ts[0].n} test images): MobileNetV2 accuracy ${fmt(acc[0].mean)} vs ${
         fmt(acc[1].mean)
       } for ` +
-      `${NAMES.baseline} (${diff >= 0 ? "+" : ""}${
+      `the baseline CNN stand-in (${diff >= 0 ? "+" : ""}${
         diff.toFixed(1)
       } points, ${better} ahead), ROC AUC ` +
       `${fmt(auc[0].mean)} vs ${fmt(auc[1].mean)}. McNemar's exact test: `;

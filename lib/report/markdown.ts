@@ -9,7 +9,14 @@ import type { DataFacts } from "./data_facts.ts";
 import type { PairedTest } from "./compare.ts";
 import { comparisonReading } from "./compare.ts";
 import { KERMANY_RESULT, MAULANA_ACCURACY, PAPER_RESULT, type ReferenceResult } from "./paper.ts";
-import { type Protocol, PROTOCOL_LABELS, protocolEval, PROTOCOLS, type RunRecord } from "./runs.ts";
+import {
+  MODEL_LABELS,
+  type Protocol,
+  PROTOCOL_LABELS,
+  protocolEval,
+  PROTOCOLS,
+  type RunRecord,
+} from "./runs.ts";
 import { fmt, fmtCi, fmtMeanSd, meanSd } from "./stats.ts";
 import type { MetricsSummary } from "../metrics/mod.ts";
 
@@ -60,11 +67,6 @@ const METRIC_ROWS: MetricRow[] = [
   { label: "ROC AUC", ours: (m) => m.roc_auc, ref: "rocAuc" },
   { label: "log loss", ours: (m) => m.log_loss, ref: "logLoss" },
 ];
-
-const MODEL_NAMES: Record<string, string> = {
-  mobilenetv2: "MobileNetV2",
-  baseline: "baseline CNN (stand-in)",
-};
 
 /** Held-out metrics of `model` runs under `protocol`, one per run (seed). */
 function metricsOf(
@@ -135,7 +137,7 @@ function ciTable(runs: readonly RunRecord[]): string {
         `${fmt(m[k])} ${fmtCi(m.ci?.[k])}`;
       rows.push([
         PROTOCOL_LABELS[protocol],
-        MODEL_NAMES[r.config.model] ?? r.config.model,
+        MODEL_LABELS[r.config.model] ?? r.config.model,
         String(r.config.seed),
         String(m.n),
         cell("accuracy"),
@@ -180,7 +182,7 @@ export function baselineComparison(runs: readonly RunRecord[]): Record<string, s
       const eff = efficiencyOf(runs, model);
       rows.push({
         protocol: PROTOCOL_LABELS[protocol],
-        model: MODEL_NAMES[model],
+        model: MODEL_LABELS[model],
         seeds: String(ms.length),
         accuracy: fmtMeanSd(meanSd(ms.map((m) => m.accuracy))),
         "macro F1": fmtMeanSd(meanSd(ms.map((m) => m.macro_avg.f1))),
@@ -244,7 +246,7 @@ function efficiencyTable(runs: readonly RunRecord[]): string {
         1,
       );
     rows.push([
-      MODEL_NAMES[e.model] ?? e.model,
+      MODEL_LABELS[e.model] ?? e.model,
       `${e.inputSize} px`,
       e.params.toLocaleString("en-US"),
       fmt(e.weightsBytes / 1e6, 2),
@@ -327,7 +329,7 @@ function runList(runs: readonly RunRecord[]): string {
     ["run", "model", "split", "seed", "profile", "input", "epochs run", "evaluations"],
     runs.map((r) => [
       `\`${r.dir}\``,
-      MODEL_NAMES[r.config.model] ?? r.config.model,
+      MODEL_LABELS[r.config.model] ?? r.config.model,
       r.config.split,
       String(r.config.seed),
       r.config.profile,

@@ -39,6 +39,7 @@ export {
   type EvalRecord,
   findRunDirs,
   type HistoryEntry,
+  MODEL_LABELS,
   type Protocol,
   PROTOCOL_LABELS,
   protocolEval,

@@ -24,6 +24,12 @@ export const PROTOCOL_LABELS: Readonly<Record<Protocol, string>> = {
   official: "official 624-image test",
 };
 
+/** Display names of the model families. */
+export const MODEL_LABELS: Readonly<Record<string, string>> = {
+  mobilenetv2: "MobileNetV2",
+  baseline: "baseline CNN (stand-in)",
+};
+
 /** One epoch of a run's history.json (the columns the report uses). */
 export interface HistoryEntry {
   epoch: number;

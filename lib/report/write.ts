@@ -12,7 +12,15 @@ import { pairedTests } from "./compare.ts";
 import { type DataFacts, dataFacts } from "./data_facts.ts";
 import { type EnvironmentInfo, environmentInfo } from "./environment.ts";
 import { formatReport } from "./markdown.ts";
-import { findRunDirs, PROTOCOL_LABELS, protocolEval, readRun, type RunRecord } from "./runs.ts";
+import {
+  findRunDirs,
+  MODEL_LABELS,
+  PROTOCOL_LABELS,
+  protocolEval,
+  PROTOCOLS,
+  readRun,
+  type RunRecord,
+} from "./runs.ts";
 
 /** Options for {@linkcode writeReport}. */
 export interface WriteReportOptions {
@@ -48,10 +56,17 @@ const FIGURES: [file: string, caption: string][] = [
 
 async function copyFigures(runs: RunRecord[], outDir: string) {
   const figures: { path: string; caption: string }[] = [];
+  // Per protocol, MobileNetV2 before the baseline; the lowest seed of each.
+  const order = (
+    r: RunRecord,
+  ) => [PROTOCOLS.indexOf(r.config.split), r.config.model === "mobilenetv2" ? 0 : 1, r.config.seed];
+  const sorted = runs.filter((r) => protocolEval(r)).sort((a, b) => {
+    const [x, y] = [order(a), order(b)];
+    return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
+  });
   const done = new Set<string>();
-  for (const run of runs) {
-    const pe = protocolEval(run);
-    if (!pe) continue;
+  for (const run of sorted) {
+    const pe = protocolEval(run)!;
     const key = `${pe.protocol}_${run.config.model}`;
     if (done.has(key)) continue;
     done.add(key);
@@ -63,7 +78,7 @@ async function copyFigures(runs: RunRecord[], outDir: string) {
       await copyFile(src, join(outDir, "figures", name));
       figures.push({
         path: `figures/${name}`,
-        caption: `${run.config.model}, ${
+        caption: `${MODEL_LABELS[run.config.model] ?? run.config.model}, ${
           PROTOCOL_LABELS[pe.protocol]
         }, seed ${run.config.seed}: ${caption}`,
       });
