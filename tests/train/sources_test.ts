@@ -30,9 +30,17 @@ Deno.test("features can be chained: front then middle equals front-to-middle", a
   const { images, examples } = tinyImages(5);
   const low = splitAt(model, "front_relu");
   const middle = splitAt(low.trainable, "global_average_pooling2d").frozen;
-  const first = await computeFeatures(low.frozen, imageSource(images, examples), 5, { batchSize: 2 });
-  const chained = await computeFeatures(middle, featureSource(first, examples), 5, { batchSize: 2 });
-  const direct = await computeFeatures(splitAt(model, "global_average_pooling2d").frozen, imageSource(images, examples), 5);
+  const first = await computeFeatures(low.frozen, imageSource(images, examples), 5, {
+    batchSize: 2,
+  });
+  const chained = await computeFeatures(middle, featureSource(first, examples), 5, {
+    batchSize: 2,
+  });
+  const direct = await computeFeatures(
+    splitAt(model, "global_average_pooling2d").frozen,
+    imageSource(images, examples),
+    5,
+  );
   chained.data.forEach((v, i) => assert.ok(Math.abs(v - direct.data[i]) < 1e-5));
   model.dispose();
 });
@@ -43,7 +51,11 @@ Deno.test("augmented views are reproducible from the seed and differ from the pl
   const { images, examples } = tinyImages(4);
   const options = { rotation: 20, zoom: 0.2, contrast: 0.2, flip: true };
   const view = (seed: number) =>
-    computeFeatures(frozen, imageSource(images, examples, { augment: { rng: new Rng(seed), options } }), 4);
+    computeFeatures(
+      frozen,
+      imageSource(images, examples, { augment: { rng: new Rng(seed), options } }),
+      4,
+    );
   const [a, b, plain] = await Promise.all([
     view(9),
     view(9),
