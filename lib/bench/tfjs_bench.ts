@@ -1,7 +1,8 @@
 /**
  * The tfjs side of the bench: the same five pieces of work as `torch_bench.py`, on the active
  * backend, through the project's own code paths (decodeGray, mobileNetV2Classifier, splitAt,
- * the training loop's trainStep, AdamW).
+ * the training loop's trainStep, AdamW) and the fast inference forward of `lib/kernels/`
+ * (BatchNorm folded into the convolutions) for inference and the frozen parts.
  *
  * @module
  */
@@ -10,6 +11,7 @@ import { decodeGray } from "../data/decode.ts";
 import { mobileNetV2Classifier, splitAt } from "../models/mod.ts";
 import { adamW } from "../optim/mod.ts";
 import { cutBefore, trainStep } from "../train/mod.ts";
+import { foldedForward, foldedPredict } from "../kernels/mod.ts";
 import { type BenchRow, measure } from "./measure.ts";
 
 /** Options of {@linkcode runTfjsBench}. */
@@ -50,18 +52,22 @@ export async function runTfjsBench(opts: TfjsBenchOptions): Promise<BenchRow[]> 
     .toFloat() as tf.Tensor2D;
   try {
     if (opts.rows.includes("inference")) {
+      // BatchNorm folded into the convolutions once, as for evaluating a trained model.
+      const forward = foldedForward(model);
       add(
         await measure("inference", opts.batch, async () => {
-          const p = model.predict(x) as tf.Tensor;
+          const p = forward(x);
           await p.data();
           p.dispose();
         }, m),
       );
+      forward.dispose();
     }
     const step = (frozen: tf.LayersModel | null, trainable: tf.LayersModel) => {
       const optimizer = adamW({ learningRate: 1e-4 });
       const work = () => {
-        const input = frozen ? tf.tidy(() => frozen.predict(x) as tf.Tensor) : x;
+        // The frozen part in inference mode, folded per call (its weights could have changed).
+        const input = frozen ? foldedPredict(frozen, x) : x;
         trainStep(trainable, optimizer, { x: input, y });
         if (frozen) input.dispose();
       };

@@ -53,8 +53,22 @@ export function conv2dBackpropFilter(
   });
 }
 
-/** a^T b for a [rows, m] and b [rows, n], keeping both products on XNNPACK's fast path. */
+/**
+ * a^T b for a [rows, m] and b [rows, n]. Run as a 1x1 convolution of the transposed smaller
+ * operand (m or n "pixels" with `rows` channels) by the other (a [rows, n] filter): tfjs-wasm
+ * gives XNNPACK's convolution its thread pool, while its matMul runs on one thread.
+ */
 export function transposedProduct(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
-  if (a.shape[1] <= b.shape[1]) return tf.matMul(tf.transpose(a), b);
-  return tf.transpose(tf.matMul(tf.transpose(b), a));
+  const rows = a.shape[0];
+  const conv = (p: tf.Tensor2D, q: tf.Tensor2D) =>
+    tf.reshape(
+      tf.conv2d(
+        tf.reshape(tf.transpose(p), [1, 1, p.shape[1], rows]) as tf.Tensor4D,
+        tf.reshape(q, [1, 1, rows, q.shape[1]]) as tf.Tensor4D,
+        1,
+        "valid",
+      ),
+      [p.shape[1], q.shape[1]],
+    ) as tf.Tensor2D;
+  return a.shape[1] <= b.shape[1] ? conv(a, b) : tf.transpose(conv(b, a));
 }
