@@ -19,6 +19,7 @@ const COMMANDS: Record<string, { module: string; help: string }> = {
   "augment-preview": { module: "./augment_preview.ts", help: "grid PNG of augmented images" },
   metrics: { module: "./metrics.ts", help: "metrics from a predictions CSV" },
   evaluate: { module: "./evaluate.ts", help: "evaluate a run's best checkpoint" },
+  report: { module: "./report.ts", help: "write REPORT.md from run directories" },
 };
 
 function usage(): string {
