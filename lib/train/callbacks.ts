@@ -89,7 +89,8 @@ export function formatEpoch(row: HistoryRow, totalEpochs: number, note = ""): st
     }`;
 }
 
-interface JupyterApi {
+/** The part of `Deno.jupyter` used here. */
+export interface JupyterApi {
   display(
     obj: unknown,
     options?: { raw?: boolean; display_id?: string; update?: boolean },
@@ -101,7 +102,12 @@ export class JupyterDisplay {
   readonly #jupyter: JupyterApi | undefined;
   readonly #id = `cxr-train-${crypto.randomUUID()}`;
   #shown = false;
-  constructor() {
+  /** `jupyter`: the notebook API; default `Deno.jupyter` when the kernel provides it. */
+  constructor(jupyter?: JupyterApi) {
+    if (jupyter) {
+      this.#jupyter = jupyter;
+      return;
+    }
     try {
       this.#jupyter = (Deno as unknown as { jupyter?: JupyterApi }).jupyter;
     } catch {

@@ -38,7 +38,7 @@ export {
   improves,
   JupyterDisplay,
 } from "./callbacks.ts";
-export type { CheckpointState, EarlyStoppingState, Monitor } from "./callbacks.ts";
+export type { CheckpointState, EarlyStoppingState, JupyterApi, Monitor } from "./callbacks.ts";
 export { HISTORY_COLUMNS, historyCsv, writeHistory } from "./history.ts";
 export type { HistoryRow } from "./history.ts";
 export { loadLast, replaceDir, resolveDir, runPaths, saveLast } from "./run_dir.ts";

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { BestCheckpoint, EarlyStopping, formatEpoch, improves } from "../../lib/train/callbacks.ts";
+import {
+  BestCheckpoint,
+  EarlyStopping,
+  formatEpoch,
+  improves,
+  JupyterDisplay,
+} from "../../lib/train/callbacks.ts";
 import type { HistoryRow } from "../../lib/train/history.ts";
 import { historyCsv } from "../../lib/train/history.ts";
 
@@ -79,4 +85,21 @@ Deno.test("history CSV and epoch line", () => {
     formatEpoch(row(2, 0.75), 15, "(best)"),
     /^epoch 2\/15 stage 1: .*val_accuracy 0\.7500 .*\(best\)$/,
   );
+});
+
+Deno.test("JupyterDisplay shows once, then updates the same display id", () => {
+  const calls: { bundle: Record<string, string>; options: Record<string, unknown> }[] = [];
+  const display = new JupyterDisplay({
+    display: (bundle, options) =>
+      calls.push({ bundle: bundle as Record<string, string>, options: options! }),
+  });
+  assert.ok(display.available);
+  display.update([row(1, 0.5)], "epoch 1/2");
+  display.update([row(1, 0.5), row(2, 0.75)], "epoch 2/2");
+  assert.equal(calls.length, 2);
+  assert.equal(calls[0].options.update, false);
+  assert.equal(calls[1].options.update, true);
+  assert.equal(calls[0].options.display_id, calls[1].options.display_id);
+  assert.match(calls[1].bundle["text/html"], /<td>0\.7500<\/td>/);
+  assert.equal(new JupyterDisplay().available, false); // not inside a kernel
 });
