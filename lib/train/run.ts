@@ -87,9 +87,11 @@ export function cutBefore(model: tf.LayersModel, fineTuneFrom: string): string {
   const valid = cutPoints(model).map((c) => names[names.indexOf(c) + 1]);
   const i = names.indexOf(fineTuneFrom);
   if (i <= 0 || !valid.includes(fineTuneFrom)) {
+    const blocks = valid.filter((n) => /^block_\d+_expand$|^Conv_1$/.test(n));
     fail(
       `config field 'fineTuneFrom' is '${fineTuneFrom}', which is not a layer the model can be ` +
-        `fine-tuned from (no skip connection may cross the cut); valid: ${valid.join(", ")}`,
+        `fine-tuned from (no skip connection may cross the cut before it); block starts that ` +
+        `work: ${(blocks.length ? blocks : valid).join(", ")}`,
     );
   }
   return names[i - 1];
@@ -221,9 +223,13 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
           `rerun with the same settings to resume, or use a new --run-dir`,
       );
     }
-  } else {
-    await writeJsonAtomic(paths.config, config);
   }
+  // Model and stage plan first: a bad fineTuneFrom fails before anything is written.
+  const last = await loadLast(paths.last);
+  const resumed = last !== null;
+  const model = last?.model ?? await buildModel(config);
+  const stages = planStages(config, model);
+  await writeJsonAtomic(paths.config, config);
 
   const split = await runSplit(config, paths.splits, print);
   const images: ImageCache = await prepareCache({
@@ -243,10 +249,6 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   }
   const classWeights = config.classWeights === "balanced" ? balancedClassWeights(train) : undefined;
 
-  const last = await loadLast(paths.last);
-  const resumed = last !== null;
-  const model = last?.model ?? await buildModel(config);
-  const stages = planStages(config, model);
   const totalEpochs = stages.reduce((a, s) => a + s.epochs, 0);
   const state: RunState = last?.state ?? {
     format: 1,
