@@ -14,6 +14,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { withInferenceBatchNorm } from "./_batchnorm.ts";
+import type { Rng } from "../util/rng.ts";
 import { type Batch, disposeBatch } from "./batches.ts";
 
 /** Loss, correct predictions and example count of one batch (or a sum over batches). */
@@ -100,8 +101,23 @@ function summarise(total: StepResult, seconds: number): EpochResult {
   };
 }
 
+/**
+ * Gives every Dropout layer of `model` a fresh seed from `rng`, so its masks come from the run's
+ * seeded stream (tfjs otherwise draws them from Math.random) and a resumed run repeats them.
+ * A fixed seed would repeat one mask every step, hence a new one per step.
+ */
+export function reseedDropout(model: tf.LayersModel, rng: Rng): void {
+  for (const layer of model.layers) {
+    if (layer.getClassName() === "Dropout") {
+      (layer as unknown as { seed: number }).seed = rng.int(2 ** 31);
+    }
+  }
+}
+
 /** Options of {@linkcode runEpoch}. */
 export interface EpochOptions extends StepOptions {
+  /** Seeds Dropout for each training step (see {@linkcode reseedDropout}). Default: unseeded. */
+  rng?: Rng;
   /** Optimizer; when absent the batches are only evaluated. */
   optimizer?: tf.Optimizer;
   /** Called after each batch with the number of examples done in it. */
@@ -127,6 +143,7 @@ export async function runEpoch(
   for (const indices of batches) {
     const batch = source(indices);
     try {
+      if (options.optimizer && options.rng) reseedDropout(trainable, options.rng);
       const r = options.optimizer
         ? step(trainable, options.optimizer, batch, options)
         : evalStep(trainable, batch);

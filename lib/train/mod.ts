@@ -17,7 +17,7 @@
  */
 export { cutBefore, stratifiedSubset, trainRun } from "./run.ts";
 export type { TrainRunOptions, TrainRunResult } from "./run.ts";
-export { crossEntropy, evalStep, runEpoch, trainStep } from "./loop.ts";
+export { crossEntropy, evalStep, reseedDropout, runEpoch, trainStep } from "./loop.ts";
 export type { BatchSource, EpochOptions, EpochResult, StepOptions, StepResult } from "./loop.ts";
 export {
   balancedClassWeights,

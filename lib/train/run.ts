@@ -182,6 +182,22 @@ async function runSplit(
   return split;
 }
 
+/**
+ * Runs `fn` with Math.random drawing from a generator seeded by `seed`. tfjs takes the seeds of
+ * unseeded weight initializers from Math.random, so this makes a run's initial weights (the new
+ * head, or all of the baseline) repeat for a seed.
+ */
+async function withSeededRandom<T>(seed: number, fn: () => Promise<T>): Promise<T> {
+  const original = Math.random;
+  const rng = new Rng(seed);
+  Math.random = () => rng.next();
+  try {
+    return await fn();
+  } finally {
+    Math.random = original;
+  }
+}
+
 async function buildModel(config: ExperimentConfig): Promise<tf.LayersModel> {
   if (config.model === "baseline") return baselineCnn({ inputSize: config.inputSize });
   if (!config.weightsDir) {
@@ -227,7 +243,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   // Model and stage plan first: a bad fineTuneFrom fails before anything is written.
   const last = await loadLast(paths.last);
   const resumed = last !== null;
-  const model = last?.model ?? await buildModel(config);
+  const model = last?.model ?? await withSeededRandom(config.seed, () => buildModel(config));
   const stages = planStages(config, model);
   await writeJsonAtomic(paths.config, config);
 
@@ -349,6 +365,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
         {
           optimizer,
           trainBatchNorm,
+          rng,
           onBatch: (n) => bar?.tick(n),
         },
       );

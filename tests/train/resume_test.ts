@@ -1,6 +1,6 @@
 /**
- * Kill -9 mid-run and rerun the same command: the run resumes after the last completed epoch
- * and the history has every epoch exactly once.
+ * Kill -9 mid-run and rerun the same command: the run resumes after the last completed epoch,
+ * the history has every epoch exactly once, and it equals an uninterrupted run's.
  */
 import assert from "node:assert/strict";
 import { mkdir, readFile } from "node:fs/promises";
@@ -110,5 +110,28 @@ Deno.test("kill -9 after the first epoch, rerun: resumes with no gap or duplicat
   const log = await readFile(join(runDir, "train.log"), "utf8");
   assert.match(log, new RegExp(`resuming .* after epoch ${before.length}`));
   assert.ok((await Deno.stat(join(runDir, "best_mobilenetv2_chestxray", "model.json"))).isFile);
+
+  // The interrupted run is exactly the run that was never interrupted (same seeded shuffles,
+  // augmentation and Dropout masks, restored weights and optimizer state).
+  const straightDir = join(tmp, "straight");
+  const straight = await new Deno.Command(Deno.execPath(), {
+    args: args.map((a) => (a === runDir ? straightDir : a)),
+    env,
+    stdout: "null",
+    stderr: "piped",
+    cwd: WORKSPACE_ROOT,
+  }).output();
+  assert.equal(straight.code, 0, new TextDecoder().decode(straight.stderr));
+  const expected = JSON.parse(await readFile(join(straightDir, "history.json"), "utf8"));
+  const metrics = (rows: Record<string, number>[]) =>
+    rows.map(({ epoch, stage, loss, accuracy, val_loss, val_accuracy }) => ({
+      epoch,
+      stage,
+      loss,
+      accuracy,
+      val_loss,
+      val_accuracy,
+    }));
+  assert.deepEqual(metrics(history), metrics(expected));
   await Deno.remove(tmp, { recursive: true });
 });
