@@ -70,10 +70,18 @@ export function trainStep(
   return options.trainBatchNorm ? run() : withInferenceBatchNorm(trainable, run);
 }
 
-/** Loss and correct count of `trainable` on a batch, in inference mode (no update). */
-export function evalStep(trainable: tf.LayersModel, batch: Batch): StepResult {
+/** A model part as a function: input batch -> output batch, in inference mode. */
+export type Forward = (x: tf.Tensor) => tf.Tensor;
+
+/** `model` in inference mode as a {@linkcode Forward} (see also the kernels' `foldedForward`). */
+export function inferenceForward(model: tf.LayersModel): Forward {
+  return (x) => model.apply(x, { training: false }) as tf.Tensor;
+}
+
+/** Loss and correct count of a batch through `forward` (no update). */
+export function evalStep(forward: Forward, batch: Batch): StepResult {
   return tf.tidy(() => {
-    const p = trainable.apply(batch.x, { training: false }) as tf.Tensor;
+    const p = forward(batch.x);
     const n = batch.y.shape[0];
     const loss = crossEntropy(batch.y, p, batch.weights).dataSync()[0];
     const correct = p.argMax(-1).equal(batch.y.argMax(-1)).sum().dataSync()[0];
@@ -122,8 +130,10 @@ export interface EpochOptions extends StepOptions {
   optimizer?: tf.Optimizer;
   /** Called after each batch with the number of examples done in it. */
   onBatch?: (count: number) => void;
-  /** The step function. Default {@linkcode trainStep} (or {@linkcode evalStep} without optimizer). */
+  /** The step function. Default {@linkcode trainStep}. */
   step?: typeof trainStep;
+  /** What evaluation (no optimizer) runs. Default `inferenceForward(trainable)`. */
+  forward?: Forward;
 }
 
 /**
@@ -140,13 +150,14 @@ export async function runEpoch(
   const start = performance.now();
   const total: StepResult = { lossSum: 0, correct: 0, count: 0 };
   const step = options.step ?? trainStep;
+  const forward = options.forward ?? inferenceForward(trainable);
   for (const indices of batches) {
     const batch = source(indices);
     try {
       if (options.optimizer && options.rng) reseedDropout(trainable, options.rng);
       const r = options.optimizer
         ? step(trainable, options.optimizer, batch, options)
-        : evalStep(trainable, batch);
+        : evalStep(forward, batch);
       total.lossSum += r.lossSum;
       total.correct += r.correct;
       total.count += r.count;

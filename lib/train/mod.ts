@@ -17,8 +17,22 @@
  */
 export { cutBefore, stratifiedSubset, trainRun } from "./run.ts";
 export type { TrainRunOptions, TrainRunResult } from "./run.ts";
-export { crossEntropy, evalStep, reseedDropout, runEpoch, trainStep } from "./loop.ts";
-export type { BatchSource, EpochOptions, EpochResult, StepOptions, StepResult } from "./loop.ts";
+export {
+  crossEntropy,
+  evalStep,
+  inferenceForward,
+  reseedDropout,
+  runEpoch,
+  trainStep,
+} from "./loop.ts";
+export type {
+  BatchSource,
+  EpochOptions,
+  EpochResult,
+  Forward,
+  StepOptions,
+  StepResult,
+} from "./loop.ts";
 export {
   balancedClassWeights,
   batchIndices,

@@ -34,6 +34,7 @@ import {
   mobileNetV2Classifier,
   splitAt,
 } from "../models/mod.ts";
+import { type FoldedForward, foldedForward } from "../kernels/mod.ts";
 import { AdamW } from "../optim/mod.ts";
 import { writeJsonAtomic } from "../util/atomic.ts";
 import { progress } from "../util/progress.ts";
@@ -318,6 +319,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
 
     // Sources: cached frozen features when configured, else images through the frozen part.
     let trainSource: (epoch: number) => BatchSource;
+    let frozenForward: FoldedForward | undefined;
     let valSource: BatchSource;
     if (frozen && plan.cut && features) {
       const start = performance.now();
@@ -342,13 +344,15 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
       trainSource = (epoch) => sources[epoch % sources.length];
       valSource = featureSource(tables.val, val);
     } else {
+      // The frozen part does not change within a stage: fold its BatchNorms once.
+      frozenForward = frozen ? foldedForward(frozen) : undefined;
       const source = imageSource(images, train, {
-        frozen: frozen ?? undefined,
+        frozen: frozenForward,
         augment: augment ? { rng, options: augment } : undefined,
         classWeights,
       });
       trainSource = () => source;
-      valSource = imageSource(images, val, { frozen: frozen ?? undefined });
+      valSource = imageSource(images, val, { frozen: frozenForward });
     }
 
     while (state.stageEpoch < plan.epochs) {
@@ -370,11 +374,14 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
         },
       );
       bar?.done();
+      const forward = foldedForward(trainable);
       const evaluated = await runEpoch(
         trainable,
         valSource,
         batchIndices(val.length, config.batchSize),
+        { forward },
       );
+      forward.dispose();
       const row: HistoryRow = {
         epoch,
         stage: plan.stage,
@@ -416,6 +423,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
       if (stageOver) break;
     }
     optimizer.dispose();
+    frozenForward?.dispose();
     if (plan.cut) features?.drop(plan.cut);
   }
   await log(

@@ -24,14 +24,14 @@ import {
   makeBatch,
   makeTargets,
 } from "./batches.ts";
-import type { BatchSource } from "./loop.ts";
+import type { BatchSource, Forward } from "./loop.ts";
 
 /** Options of {@linkcode imageSource}. */
 export interface ImageSourceOptions {
   /** Applied to the images first, with training-time randomness; omit for none. */
   augment?: { rng: Rng; options: AugmentOptions };
-  /** Frozen front of the model, run in inference mode after augmentation; omit for none. */
-  frozen?: tf.LayersModel;
+  /** Frozen front of the model in inference mode, run after augmentation; omit for none. */
+  frozen?: Forward;
   /** Per-class loss weights; omit for none. */
   classWeights?: readonly number[];
 }
@@ -54,7 +54,7 @@ export function imageSource(
     }
     if (options.frozen) {
       const frozen = options.frozen;
-      replaceX(batch, tf.tidy(() => frozen.apply(batch.x, { training: false }) as tf.Tensor));
+      replaceX(batch, tf.tidy(() => frozen(batch.x)));
     }
     return batch;
   };
@@ -81,24 +81,29 @@ export interface ComputeFeaturesOptions {
 }
 
 /**
- * Runs `frozen` (inference mode) once over the `count` examples `source` gives (images, or an
- * earlier feature table), in order, and keeps the outputs.
+ * Runs `frozen` (a frozen part in inference mode) once over the `count` examples `source` gives
+ * (images, or an earlier feature table), in order, and keeps the outputs.
  */
 export async function computeFeatures(
-  frozen: tf.LayersModel,
+  frozen: Forward,
   source: BatchSource,
   count: number,
   options: ComputeFeaturesOptions = {},
 ): Promise<FeatureTable> {
-  const shape = frozen.outputs[0].shape.slice(1) as number[];
-  const size = shape.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(count * size);
+  let shape: number[] = [];
+  let size = 0;
+  let data = new Float32Array(0);
   const bar = options.label ? progress(options.label, count) : undefined;
   let offset = 0;
   for (const indices of batchIndices(count, options.batchSize ?? 32)) {
     const batch = source(indices);
     try {
-      const out = tf.tidy(() => frozen.apply(batch.x, { training: false }) as tf.Tensor);
+      const out = tf.tidy(() => frozen(batch.x));
+      if (offset === 0) {
+        shape = out.shape.slice(1);
+        size = shape.reduce((a, b) => a * b, 1);
+        data = new Float32Array(count * size);
+      }
       data.set(await out.data() as Float32Array, offset);
       out.dispose();
     } finally {

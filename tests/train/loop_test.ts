@@ -3,7 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import { splitAt } from "../../lib/models/mod.ts";
 import { adamW } from "../../lib/optim/mod.ts";
 import { batchIndices } from "../../lib/train/batches.ts";
-import { crossEntropy, runEpoch, trainStep } from "../../lib/train/loop.ts";
+import { crossEntropy, inferenceForward, runEpoch, trainStep } from "../../lib/train/loop.ts";
 import { imageSource } from "../../lib/train/sources.ts";
 import { Rng } from "../../lib/util/rng.ts";
 import { snapshot, tinyImages, tinyModel } from "./_fixtures.ts";
@@ -26,7 +26,7 @@ Deno.test("a step leaves the frozen part and all BN moving statistics unchanged"
   const { frozen, trainable } = splitAt(model, "front_relu");
   const { images, examples } = tinyImages(8);
   const before = snapshot(model);
-  const source = imageSource(images, examples, { frozen });
+  const source = imageSource(images, examples, { frozen: inferenceForward(frozen) });
   const batch = source([0, 1, 2, 3, 4, 5, 6, 7]);
   const opt = adamW({ learningRate: 0.01 });
   trainStep(trainable, opt, batch);
@@ -45,7 +45,7 @@ Deno.test("trainBatchNorm lets the trained part's BN update its moving statistic
   const model = tinyModel();
   const { frozen, trainable } = splitAt(model, "front_relu");
   const { images, examples } = tinyImages(8);
-  const batch = imageSource(images, examples, { frozen })([0, 1, 2, 3]);
+  const batch = imageSource(images, examples, { frozen: inferenceForward(frozen) })([0, 1, 2, 3]);
   const mean = () => Array.from(model.getLayer("bn_back").getWeights()[2].dataSync());
   const before = mean();
   const opt = adamW();
@@ -59,7 +59,7 @@ Deno.test("loss decreases on a tiny separable set; no tensor leak per epoch", as
   const model = tinyModel();
   const { frozen, trainable } = splitAt(model, "front_relu");
   const { images, examples } = tinyImages(16);
-  const source = imageSource(images, examples, { frozen });
+  const source = imageSource(images, examples, { frozen: inferenceForward(frozen) });
   const opt = adamW({ learningRate: 0.05, weightDecay: 0 });
   const rng = new Rng(3);
   const first = await runEpoch(trainable, source, batchIndices(16, 8, rng), { optimizer: opt });
