@@ -6,8 +6,8 @@
  *
  * @module
  */
-import { readdir } from "node:fs/promises";
-import { join, relative, resolve } from "node:path";
+import { mkdir, readdir } from "node:fs/promises";
+import { basename, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { CxrError, fail } from "./errors.ts";
 import { type RunEvent, runNotebook } from "./jupyter/runner.ts";
@@ -23,6 +23,8 @@ flags:
                          (default: $${PARAM_ENV.profile}, else full)
   --only PREFIX[,...]    run only notebooks whose name starts with PREFIX (e.g. --only 03)
   --notebooks DIR        folder of notebooks (default: notebooks/)
+  --out DIR              write the executed notebooks into DIR instead of in place (the
+                         kernel still starts in the notebooks' folder, so imports resolve)
   --split S              split strategy passed to the notebooks: paper | patient | official
   --seeds N[,N...]       seeds passed to the notebooks, e.g. 42,43,44
   --run-dir DIR          run directory passed to the notebooks
@@ -40,6 +42,7 @@ export async function main(args: string[]): Promise<number> {
       profile: { type: "string" },
       only: { type: "string" },
       notebooks: { type: "string" },
+      out: { type: "string" },
       split: { type: "string" },
       seeds: { type: "string" },
       "run-dir": { type: "string" },
@@ -76,6 +79,8 @@ export async function main(args: string[]): Promise<number> {
     runDir: values["run-dir"] && resolve(values["run-dir"]),
   };
   const env = paramsEnv(params);
+  const outDir = values.out && resolve(values.out);
+  if (outDir) await mkdir(outDir, { recursive: true });
   if (values.params) env[PARAMS_FILE_ENV] = resolve(values.params);
 
   const controller = new AbortController();
@@ -96,6 +101,7 @@ export async function main(args: string[]): Promise<number> {
       const run = await runNotebook(path, {
         env,
         cellTimeoutMs: timeoutSec * 1000,
+        outPath: outDir && join(outDir, basename(path)),
         signal: controller.signal,
         onEvent: printer(),
       });

@@ -66,3 +66,20 @@ Deno.test("reproduce runs notebooks in name order, passes the profile, and stops
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("reproduce --out stores executed copies elsewhere and leaves the sources untouched", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "cxr-repro-out-" });
+  try {
+    const source = join(dir, "01_ok.ipynb");
+    await writeNotebook(source, newNotebook([codeCell('console.log("hello")')]));
+    const before = await Deno.readTextFile(source);
+    const out = join(dir, "executed");
+    const r = await reproduce(["--profile", "quick", "--notebooks", dir, "--out", out]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(await Deno.readTextFile(source), before);
+    const executed = JSON.parse(await Deno.readTextFile(join(out, "01_ok.ipynb")));
+    assert.deepEqual(executed.cells[0].outputs[0].text, ["hello\n"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -63,6 +63,8 @@ export interface RunNotebookOptions {
   settleMs?: number;
   /** Write outputs back into the file after each cell and at the end. Default: true. */
   write?: boolean;
+  /** Where the executed notebook is written. Default: `path` itself (outputs stored in place). */
+  outPath?: string;
   /** Aborting shuts the kernel down; the run then fails at the current cell. */
   signal?: AbortSignal;
   /** Receives progress events. Default: none. */
@@ -86,7 +88,7 @@ export async function runNotebook(
   const name = basename(path);
   const nb = await readNotebook(path);
   const write = opts.write ?? true;
-  const save = () => (write ? writeNotebook(path, nb) : Promise.resolve());
+  const save = () => (write ? writeNotebook(opts.outPath ?? path, nb) : Promise.resolve());
   const codeCells = nb.cells.filter((c): c is CodeCell => c.cell_type === "code");
   for (const c of codeCells) {
     c.outputs = [];
