@@ -358,10 +358,20 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     while (state.stageEpoch < plan.epochs) {
       const epoch = state.epoch + 1;
       const start = performance.now();
-      // A live bar on terminals only: logs get the one line per epoch below.
-      const bar = Deno.stderr.isTerminal()
-        ? progress(`epoch ${epoch}/${totalEpochs} stage ${plan.stage}`, train.length)
-        : null;
+      // A live bar on terminals and a status line in Jupyter (every 2 s); logs get one line
+      // per epoch below.
+      const label = `epoch ${epoch}/${totalEpochs} stage ${plan.stage}`;
+      const bar = Deno.stderr.isTerminal() ? progress(label, train.length) : null;
+      let done = 0;
+      let shown = performance.now();
+      const onBatch = (n: number) => {
+        bar?.tick(n);
+        done += n;
+        if (display?.available && performance.now() - shown > 2000) {
+          shown = performance.now();
+          display.update(state.history, `${label}: ${done}/${train.length} images`);
+        }
+      };
       const fit = await runEpoch(
         trainable,
         trainSource(state.stageEpoch),
@@ -370,7 +380,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
           optimizer,
           trainBatchNorm,
           rng,
-          onBatch: (n) => bar?.tick(n),
+          onBatch,
         },
       );
       bar?.done();
