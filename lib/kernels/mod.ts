@@ -25,6 +25,7 @@ import {
   depthwiseBackpropInput,
 } from "./depthwise_backprop.ts";
 import { batchNormGradConfig } from "./batch_norm_grad.ts";
+import { isLeadingSum, leadingSum } from "./leading_sum.ts";
 import {
   type Conv2DBackpropInputAttrs,
   isPointwise,
@@ -36,6 +37,7 @@ export type { Conv2DBackpropFilterAttrs } from "./conv2d_backprop_filter.ts";
 export { depthwiseBackpropFilter, depthwiseBackpropInput } from "./depthwise_backprop.ts";
 export type { DepthwiseBackpropAttrs } from "./depthwise_backprop.ts";
 export { batchNormGradConfig } from "./batch_norm_grad.ts";
+export { isLeadingSum, leadingSum } from "./leading_sum.ts";
 export { isPointwise, pointwiseBackpropInput } from "./conv2d_backprop_input.ts";
 export { type FoldedForward, foldedForward, foldedPredict } from "./folded_forward.ts";
 
@@ -91,6 +93,25 @@ export function registerGradientKernels(backendName: string): void {
       backendName,
       kernelFunc: ({ inputs, attrs }) =>
         compute(inputs as Record<string, tf.Tensor>, attrs as Attrs),
+    });
+  }
+  // The backend's own Sum stays in charge of everything but float sums over leading axes.
+  const ownSum = tf.getKernel("Sum", backendName);
+  if (ownSum) {
+    tf.unregisterKernel("Sum", backendName);
+    tf.registerKernel({
+      kernelName: "Sum",
+      backendName,
+      kernelFunc: (args) => {
+        const { x } = args.inputs as { x: tf.Tensor };
+        const { axis, keepDims } = args.attrs as unknown as {
+          axis: number | number[];
+          keepDims: boolean;
+        };
+        const axes = tf.util.parseAxisParam(axis, x.shape);
+        if (x.dtype !== "float32" || !isLeadingSum(x.shape, axes)) return ownSum.kernelFunc(args);
+        return leadingSum(x, keepDims);
+      },
     });
   }
   // The backend's own input gradient stays in charge of everything but 1x1 stride-1 filters.

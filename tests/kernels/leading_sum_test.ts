@@ -1,0 +1,43 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { initBackend } from "../../lib/backend.ts";
+import { isLeadingSum } from "../../lib/kernels/mod.ts";
+
+Deno.test("isLeadingSum: only axes 0..rank-2, and only with enough rows", () => {
+  assert.equal(isLeadingSum([4, 32, 32, 8], [0, 1, 2]), true);
+  assert.equal(isLeadingSum([4, 32, 32, 8], [2, 0, 1]), true);
+  assert.equal(isLeadingSum([4, 32, 32, 8], [1, 2]), false);
+  assert.equal(isLeadingSum([4, 32, 32, 8], [0, 1, 2, 3]), false);
+  assert.equal(isLeadingSum([2, 3, 8], [0, 1]), false); // 6 rows: the backend's own Sum
+});
+
+Deno.test({
+  name: "wasm Sum over leading axes (the 1x1-convolution path) equals a float64 reference",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    await initBackend({ backend: "wasm", quiet: true });
+    const [n, h, w, c] = [3, 20, 24, 5];
+    // Values k/7 mod 1, so the exact sums are known in float64.
+    const data = Float32Array.from({ length: n * h * w * c }, (_, k) => (k % 7) / 7 - 0.4);
+    const want = new Float64Array(c);
+    data.forEach((v, k) => (want[k % c] += v));
+    const x = tf.tensor4d(data, [n, h, w, c]);
+    const before = tf.memory().numTensors;
+    const s = tf.sum(x, [0, 1, 2]);
+    const kept = tf.sum(x, [0, 1, 2], true);
+    const partial = tf.sum(x, [1, 2]); // not leading-only: the backend's own kernel
+    assert.deepEqual(kept.shape, [1, 1, 1, c]);
+    assert.deepEqual(partial.shape, [n, c]);
+    const got = s.dataSync();
+    for (let i = 0; i < c; i++) {
+      assert.ok(Math.abs(got[i] - want[i]) < 1e-3, `channel ${i}: ${got[i]} vs ${want[i]}`);
+    }
+    assert.deepEqual(Array.from(kept.dataSync()), Array.from(got));
+    const viaPartial = tf.tidy(() => tf.sum(partial, 0).dataSync());
+    for (let i = 0; i < c; i++) assert.ok(Math.abs(viaPartial[i] - want[i]) < 1e-3);
+    tf.dispose([s, kept, partial]);
+    assert.equal(tf.memory().numTensors, before);
+    x.dispose();
+  },
+});
