@@ -279,11 +279,15 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     featureSeconds: {},
   };
   await log(
-    resumed
+    !resumed
+      ? `training ${config.model} (${config.profile}) at ${config.inputSize}px on ${train.length} images, ` +
+        `validating on ${val.length}, backend ${tf.getBackend()}`
+      : stages.some((s) => s.epochs > 0 && s.stage >= state.stage)
       ? `resuming ${runDir} after epoch ${state.epoch} (stage ${state.stage})`
-      : `training ${config.model} (${config.profile}) at ${config.inputSize}px on ${train.length} images, ` +
-        `validating on ${val.length}, backend ${tf.getBackend()}`,
+      : `${runDir} is complete (${state.epoch} epochs); nothing to train`,
   );
+  // The state is the source of truth: a kill between saving it and the history files is healed.
+  if (resumed) await writeHistory(runDir, state.history);
   const checkpoint = new BestCheckpoint(paths.best, config.monitor, state.checkpoint);
   const display = options.jupyter === false ? null : new JupyterDisplay();
   const trainBatchNorm = config.model === "baseline";
