@@ -1,34 +1,31 @@
 /**
- * Sums over all leading axes (e.g. batch, height and width of an NHWC tensor) as one product.
+ * Sums an NHWC tensor over batch, height and width ([0, 1, 2]) with XNNPACK's average pooling.
  *
  * tfjs-wasm reduces only the innermost axis, so summing an NHWC gradient over [0, 1, 2] (every
- * BatchNorm, bias and depthwise-filter gradient) first transposes the whole tensor. The same
- * sum is a 1x1 convolution of a row of ones by the tensor viewed as a [rows, C] filter, which
- * XNNPACK does about 8x faster with the same float32 accumulation.
+ * BatchNorm, bias and depthwise-filter gradient) first transposes the whole tensor. A global
+ * average pool over H x W (one pass, no transpose), scaled by H*W, then a small sum over the
+ * batch gives the same result about 8x faster (float32 rounding differs by ~1e-6 relative).
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 
-/** Below this many rows the backend's own Sum is as fast. */
-const MIN_ROWS = 1024;
+/** Below this many pixels per image the backend's own Sum is as fast. */
+const MIN_PIXELS = 64;
 
-/** Whether `axes` are exactly the leading axes 0..rank-2 of `shape` (with enough rows). */
+/** Whether `axes` are exactly [0, 1, 2] of a rank-4 `shape` with enough pixels per image. */
 export function isLeadingSum(shape: readonly number[], axes: readonly number[]): boolean {
-  const rank = shape.length;
-  if (rank < 2 || axes.length !== rank - 1) return false;
+  if (shape.length !== 4 || axes.length !== 3) return false;
   const sorted = [...axes].sort((a, b) => a - b);
-  if (!sorted.every((a, i) => a === i)) return false;
-  return shape.slice(0, -1).reduce((p, q) => p * q, 1) >= MIN_ROWS;
+  return sorted[0] === 0 && sorted[1] === 1 && sorted[2] === 2 && shape[1] * shape[2] >= MIN_PIXELS;
 }
 
-/** Sum of `x` over its leading axes: shape [C] (or [1, ..., 1, C] with `keepDims`). */
-export function leadingSum(x: tf.Tensor, keepDims = false): tf.Tensor {
-  const c = x.shape[x.rank - 1];
-  const rows = x.size / c;
+/** Sum of NHWC `x` over [0, 1, 2]: shape [C] (or [1, 1, 1, C] with `keepDims`). */
+export function leadingSum(x: tf.Tensor4D, keepDims = false): tf.Tensor {
+  const [n, h, w, c] = x.shape;
   return tf.tidy(() => {
-    const ones = tf.ones([1, 1, 1, rows]) as tf.Tensor4D;
-    const sum = tf.conv2d(ones, tf.reshape(x, [1, 1, rows, c]) as tf.Tensor4D, 1, "valid");
-    return tf.reshape(sum, keepDims ? [...x.shape.slice(0, -1).map(() => 1), c] : [c]);
+    const perImage = tf.mul(tf.reshape(tf.avgPool(x, [h, w], 1, "valid"), [n, c]), h * w);
+    const sum = n === 1 ? tf.reshape(perImage, [c]) : tf.sum(perImage, 0);
+    return keepDims ? tf.reshape(sum, [1, 1, 1, c]) : sum;
   });
 }

@@ -110,7 +110,7 @@ export function registerGradientKernels(backendName: string): void {
         };
         const axes = tf.util.parseAxisParam(axis, x.shape);
         if (x.dtype !== "float32" || !isLeadingSum(x.shape, axes)) return ownSum.kernelFunc(args);
-        return leadingSum(x, keepDims);
+        return leadingSum(x as tf.Tensor4D, keepDims);
       },
     });
   }

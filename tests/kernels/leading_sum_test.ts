@@ -3,16 +3,17 @@ import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../../lib/backend.ts";
 import { isLeadingSum } from "../../lib/kernels/mod.ts";
 
-Deno.test("isLeadingSum: only axes 0..rank-2, and only with enough rows", () => {
+Deno.test("isLeadingSum: only NHWC over [0, 1, 2], and only with enough pixels", () => {
   assert.equal(isLeadingSum([4, 32, 32, 8], [0, 1, 2]), true);
   assert.equal(isLeadingSum([4, 32, 32, 8], [2, 0, 1]), true);
   assert.equal(isLeadingSum([4, 32, 32, 8], [1, 2]), false);
   assert.equal(isLeadingSum([4, 32, 32, 8], [0, 1, 2, 3]), false);
-  assert.equal(isLeadingSum([2, 3, 8], [0, 1]), false); // 6 rows: the backend's own Sum
+  assert.equal(isLeadingSum([512, 64, 8], [0, 1]), false);
+  assert.equal(isLeadingSum([2, 3, 3, 8], [0, 1, 2]), false); // 9 pixels: the backend's own Sum
 });
 
 Deno.test({
-  name: "wasm Sum over leading axes (the 1x1-convolution path) equals a float64 reference",
+  name: "wasm Sum over [0, 1, 2] (the average-pooling path) equals a float64 reference",
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
