@@ -66,9 +66,12 @@ function fusableActivation(layer: Layer): "relu" | "relu6" | null {
   return null;
 }
 
-/** Folds BatchNorm layer `bn` into conv layer `conv`: the filter and bias of the fused kernel. */
+/**
+ * Folds BatchNorm layer `bn` into conv layer `conv`: the filter and bias of the fused kernel.
+ * Plain tensor ops on the layers' variables, so it is differentiable under a gradient tape.
+ */
 function foldWeights(conv: Layer, bn: Layer): { filter: tf.Tensor4D; bias: tf.Tensor1D } {
-  return tf.tidy(() => {
+  return (() => {
     const bnc = bn.getConfig() as Config;
     const ws = bn.getWeights();
     let i = 0;
@@ -85,7 +88,7 @@ function foldWeights(conv: Layer, bn: Layer): { filter: tf.Tensor4D; bias: tf.Te
     if (beta) bias = tf.add(bias, beta);
     if (convBias) bias = tf.add(bias, tf.mul(convBias, s));
     return { filter: filter as tf.Tensor4D, bias: bias as tf.Tensor1D };
-  });
+  })();
 }
 
 function fusedConv(
@@ -117,11 +120,19 @@ function fusedConv(
     tf.fused.conv2d({ x: x as tf.Tensor4D, filter, strides, pad, dilations, bias, activation });
 }
 
-/**
- * Builds the folded forward of `model` (a functional model; conv layers channels-last).
- * Layers outside a conv+BatchNorm group run as themselves with `training: false`.
- */
-export function foldedForward(model: tf.LayersModel): FoldedForward {
+/** One step of the folded graph: a conv+BatchNorm(+activation) group, or a layer as itself. */
+type PlanStep =
+  & { inputs: SymbolicTensor[]; output: SymbolicTensor }
+  & (
+    | { kind: "fused"; conv: Layer; bn: Layer; activation: "relu" | "relu6" | null }
+    | { kind: "layer"; layer: Layer }
+  );
+
+/** The steps of `model` with conv+BatchNorm(+activation) groups found, and each tensor's use count. */
+function plan(model: tf.LayersModel): { steps: PlanStep[]; uses: Map<number, number> } {
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
+    throw new Error("foldedForward: only single-input, single-output models are supported");
+  }
   const nodes = modelNodes(model);
   const uses = new Map<number, number>();
   const consumer = new Map<number, { layer: Layer; node: Node }>();
@@ -135,11 +146,14 @@ export function foldedForward(model: tf.LayersModel): FoldedForward {
   const soleConsumer = (
     t: SymbolicTensor,
   ) => (uses.get(t.id) === 1 ? consumer.get(t.id) : undefined);
+  const channelsLastBn = (bn: Layer) => {
+    const axis = (bn.getConfig() as Config).axis;
+    const a = Array.isArray(axis) && axis.length === 1 ? axis[0] : axis;
+    return a === -1 || a === 3;
+  };
 
-  const held: tf.Tensor[] = [];
-  const steps: Step[] = [];
+  const steps: PlanStep[] = [];
   const absorbed = new Set<Layer>();
-  let fusedGroups = 0;
   for (const { layer, node } of nodes) {
     if (absorbed.has(layer)) continue;
     const cls = layer.getClassName();
@@ -147,35 +161,52 @@ export function foldedForward(model: tf.LayersModel): FoldedForward {
     const bn = (cls === "Conv2D" || cls === "DepthwiseConv2D") ? soleConsumer(out) : undefined;
     const convActivation = (layer.getConfig() as Config).activation;
     const linearConv = convActivation == null || convActivation === "linear";
-    if (bn && linearConv && bn.layer.getClassName() === "BatchNormalization") {
-      const bnAxis = (bn.layer.getConfig() as Config).axis;
-      if (
-        bnAxis === -1 || bnAxis === 3 ||
-        (Array.isArray(bnAxis) && bnAxis.length === 1 && (bnAxis[0] === -1 || bnAxis[0] === 3))
-      ) {
-        const act = soleConsumer(bn.node.outputTensors[0]);
-        const activation = act ? fusableActivation(act.layer) : null;
-        const { filter, bias } = foldWeights(layer, bn.layer);
-        held.push(filter, bias);
-        absorbed.add(bn.layer);
-        if (act && activation) absorbed.add(act.layer);
-        const last = act && activation ? act.node.outputTensors[0] : bn.node.outputTensors[0];
-        const run = fusedConv(layer, filter, bias, activation ?? "linear");
-        steps.push({ inputs: node.inputTensors, output: last, run: ([x]) => run(x) });
-        fusedGroups++;
-        continue;
-      }
+    if (
+      bn && linearConv && bn.layer.getClassName() === "BatchNormalization" &&
+      channelsLastBn(bn.layer)
+    ) {
+      const act = soleConsumer(bn.node.outputTensors[0]);
+      const activation = act ? fusableActivation(act.layer) : null;
+      absorbed.add(bn.layer);
+      if (act && activation) absorbed.add(act.layer);
+      const output = act && activation ? act.node.outputTensors[0] : bn.node.outputTensors[0];
+      steps.push({
+        kind: "fused",
+        inputs: node.inputTensors,
+        output,
+        conv: layer,
+        bn: bn.layer,
+        activation,
+      });
+      continue;
     }
-    steps.push({
-      inputs: node.inputTensors,
-      output: out,
-      run: (xs) => layer.apply(xs.length === 1 ? xs[0] : xs, { training: false }) as tf.Tensor,
-    });
+    steps.push({ kind: "layer", inputs: node.inputTensors, output: out, layer });
   }
+  return { steps, uses };
+}
 
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
-    throw new Error("foldedForward: only single-input, single-output models are supported");
-  }
+/**
+ * Builds the folded forward of `model` (a functional model; conv layers channels-last).
+ * Layers outside a conv+BatchNorm group run as themselves with `training: false`.
+ */
+export function foldedForward(model: tf.LayersModel): FoldedForward {
+  const { steps: planned, uses } = plan(model);
+  const held: tf.Tensor[] = [];
+  const steps: Step[] = planned.map((p) => {
+    if (p.kind === "layer") {
+      return {
+        inputs: p.inputs,
+        output: p.output,
+        run: (xs: tf.Tensor[]) =>
+          p.layer.apply(xs.length === 1 ? xs[0] : xs, { training: false }) as tf.Tensor,
+      };
+    }
+    const { filter, bias } = tf.tidy(() => foldWeights(p.conv, p.bn));
+    held.push(filter, bias);
+    const run = fusedConv(p.conv, filter, bias, p.activation ?? "linear");
+    return { inputs: p.inputs, output: p.output, run: ([x]: tf.Tensor[]) => run(x) };
+  });
+  const fusedGroups = planned.filter((p) => p.kind === "fused").length;
   const forward = (x: tf.Tensor): tf.Tensor =>
     tf.tidy(() => {
       const values = new Map<number, tf.Tensor>([[model.inputs[0].id, x]]);
@@ -209,4 +240,35 @@ export function foldedForward(model: tf.LayersModel): FoldedForward {
  */
 export function foldedPredict(model: tf.LayersModel, x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => foldedForward(model)(x));
+}
+
+/**
+ * A differentiable forward of `model` for training with frozen BatchNorm statistics: each
+ * conv+BatchNorm group is one fused convolution whose filter and bias are folded from the
+ * layers' variables on every call (so gradients reach the conv kernel, gamma and beta), followed
+ * by one ReLU/ReLU6 op; other layers run with `training: true` (Dropout active). Same values as
+ * `model.apply(x, { training: true })` with inference-mode BatchNorm (the training loop's
+ * default), with about half the full-size passes forward and backward. Call it inside the
+ * gradient tape; the caller's tidy frees the intermediates.
+ */
+export function foldedTrainForward(model: tf.LayersModel): (x: tf.Tensor) => tf.Tensor {
+  const { steps } = plan(model);
+  return (x) => {
+    const values = new Map<number, tf.Tensor>([[model.inputs[0].id, x]]);
+    for (const p of steps) {
+      const xs = p.inputs.map((t) => values.get(t.id)!);
+      let y: tf.Tensor;
+      if (p.kind === "layer") {
+        y = p.layer.apply(xs.length === 1 ? xs[0] : xs, { training: true }) as tf.Tensor;
+      } else {
+        const { filter, bias } = foldWeights(p.conv, p.bn);
+        // tfjs fuses only linear activations under a gradient tape; apply the clamp as one op.
+        y = fusedConv(p.conv, filter, bias, "linear")(xs[0]);
+        if (p.activation === "relu6") y = tf.relu6(y);
+        else if (p.activation === "relu") y = tf.relu(y);
+      }
+      values.set(p.output.id, y);
+    }
+    return values.get(model.outputs[0].id)!;
+  };
 }

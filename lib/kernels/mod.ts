@@ -39,7 +39,12 @@ export type { DepthwiseBackpropAttrs } from "./depthwise_backprop.ts";
 export { batchNormGradConfig } from "./batch_norm_grad.ts";
 export { isLeadingSum, leadingSum } from "./leading_sum.ts";
 export { isPointwise, pointwiseBackpropInput } from "./conv2d_backprop_input.ts";
-export { type FoldedForward, foldedForward, foldedPredict } from "./folded_forward.ts";
+export {
+  type FoldedForward,
+  foldedForward,
+  foldedPredict,
+  foldedTrainForward,
+} from "./folded_forward.ts";
 
 /** Backends whose own versions of the three convolution gradient kernels are missing. */
 const NEEDS_CONV_GRADIENTS = new Set(["wasm"]);

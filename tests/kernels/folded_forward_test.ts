@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../../lib/backend.ts";
-import { foldedForward, foldedPredict } from "../../lib/kernels/mod.ts";
+import { foldedForward, foldedPredict, foldedTrainForward } from "../../lib/kernels/mod.ts";
 import { Rng } from "../../lib/util/rng.ts";
 
 /** conv(s2) -> BN -> ReLU6 -> depthwise -> BN -> ReLU -> 1x1 conv -> BN, + skip -> GAP -> Dense. */
-function tinyNet(): tf.LayersModel {
+function tinyNet(dropout = 0.5): tf.LayersModel {
   const input = tf.input({ shape: [9, 9, 3] });
   const l = tf.layers;
   let x = l.conv2d({ filters: 4, kernelSize: 3, strides: 2, padding: "same", useBias: false })
@@ -22,9 +22,23 @@ function tinyNet(): tf.LayersModel {
   const sum = l.add().apply([a, y]) as tf.SymbolicTensor;
   const pooled = l.globalAveragePooling2d({}).apply(sum) as tf.SymbolicTensor;
   const out = l.dense({ units: 2, activation: "softmax" }).apply(
-    l.dropout({ rate: 0.5 }).apply(pooled),
+    l.dropout({ rate: dropout }).apply(pooled),
   ) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: out });
+}
+
+function randomiseBatchNorm(model: tf.LayersModel, rng: Rng): void {
+  for (const layer of model.layers.filter((l) => l.getClassName() === "BatchNormalization")) {
+    layer.setWeights(
+      layer.getWeights().map((w, i) => {
+        const v = Array.from(
+          { length: w.size },
+          () => rng.uniform(0.2, 1.5) * (i === 1 || i === 2 ? rng.uniform(-1, 1) : 1),
+        );
+        return tf.tensor(v, w.shape);
+      }),
+    );
+  }
 }
 
 Deno.test({
@@ -36,17 +50,7 @@ Deno.test({
     const rng = new Rng(11);
     const model = tinyNet();
     // Random moving statistics and affine parameters, so folding is really exercised.
-    for (const layer of model.layers.filter((l) => l.getClassName() === "BatchNormalization")) {
-      layer.setWeights(
-        layer.getWeights().map((w, i) => {
-          const v = Array.from(
-            { length: w.size },
-            () => rng.uniform(0.2, 1.5) * (i === 1 || i === 2 ? rng.uniform(-1, 1) : 1),
-          );
-          return tf.tensor(v, w.shape);
-        }),
-      );
-    }
+    randomiseBatchNorm(model, rng);
     const x = tf.tensor4d(Array.from({ length: 2 * 9 * 9 * 3 }, () => rng.uniform(-1, 1)), [
       2,
       9,
@@ -68,6 +72,51 @@ Deno.test({
     once.dispose();
     assert.equal(tf.memory().numTensors, before);
     x.dispose();
+    model.dispose();
+  },
+});
+
+Deno.test({
+  name: "foldedTrainForward gives the same loss gradients as the layers with inference-mode BN",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    await initBackend({ backend: "wasm", quiet: true });
+    const rng = new Rng(5);
+    const model = tinyNet(0); // no dropout, so training and inference mode agree
+    randomiseBatchNorm(model, rng);
+    const x = tf.tensor4d(Array.from({ length: 2 * 9 * 9 * 3 }, () => rng.uniform(-1, 1)), [
+      2,
+      9,
+      9,
+      3,
+    ]);
+    const r = tf.tensor2d([[0.3, -1.2], [2, 0.7]]);
+    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const forward = foldedTrainForward(model);
+    const before = tf.memory().numTensors;
+    const loss = (f: () => tf.Tensor) => () => tf.sum(tf.mul(f(), r)) as tf.Scalar;
+    const want = tf.variableGrads(
+      loss(() => model.apply(x, { training: false }) as tf.Tensor),
+      vars,
+    );
+    const got = tf.variableGrads(loss(() => forward(x)), vars);
+    assert.ok(Math.abs(got.value.dataSync()[0] - want.value.dataSync()[0]) < 1e-5);
+    // Conv kernels, gamma, beta and the dense layer all receive gradients.
+    assert.equal(Object.keys(got.grads).length, vars.length);
+    for (const name of Object.keys(want.grads)) {
+      const [a, b] = [got.grads[name].dataSync(), want.grads[name].dataSync()];
+      let diff = 0;
+      let scale = 1e-12;
+      b.forEach((v, i) => {
+        diff = Math.max(diff, Math.abs(a[i] - v));
+        scale = Math.max(scale, Math.abs(v));
+      });
+      assert.ok(diff / scale < 1e-4, `${name}: relative error ${diff / scale}`);
+    }
+    tf.dispose([got.value, want.value, ...Object.values(got.grads), ...Object.values(want.grads)]);
+    assert.equal(tf.memory().numTensors, before);
+    tf.dispose([x, r]);
     model.dispose();
   },
 });
