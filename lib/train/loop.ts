@@ -14,6 +14,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { withInferenceBatchNorm } from "./_batchnorm.ts";
+import { foldedTrainForward } from "../kernels/mod.ts";
 import type { Rng } from "../util/rng.ts";
 import { type Batch, disposeBatch } from "./batches.ts";
 
@@ -57,7 +58,10 @@ export function trainStep(
   const run = () => {
     let correct: tf.Tensor | undefined;
     const { value, grads } = tf.variableGrads(() => {
-      const p = trainable.apply(batch.x, { training: true }) as tf.Tensor;
+      // Frozen BatchNorm statistics: conv+BN+ReLU6 as one fused op (lib/kernels, PERF).
+      const p = options.trainBatchNorm
+        ? trainable.apply(batch.x, { training: true }) as tf.Tensor
+        : foldedTrainForward(trainable)(batch.x);
       correct = tf.keep(p.argMax(-1).equal(batch.y.argMax(-1)).sum());
       return crossEntropy(batch.y, p, batch.weights);
     }, vars);
