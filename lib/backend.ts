@@ -143,6 +143,7 @@ const TRY: Record<BackendName, Try> = {
     if (!(await tf.setBackend("webgpu"))) {
       throw new Error("tfjs-backend-webgpu failed to initialise");
     }
+    watchGpuErrors((tf.backend() as unknown as { device: GPUDevice }).device);
     return { name: "webgpu", device };
   },
 
@@ -175,6 +176,46 @@ const TRY: Record<BackendName, Try> = {
     return { name: "cpu", device: "pure JS" };
   },
 };
+
+const gpuErrors: string[] = [];
+
+/**
+ * WebGPU reports a dispatch it drops (e.g. a tensor larger than the adapter's
+ * `maxStorageBufferBindingSize`, 128 MiB on lavapipe) only as an `uncapturederror` event, and
+ * the results are then garbage. Every such error is recorded here and announced once.
+ */
+function watchGpuErrors(device: GPUDevice): void {
+  device.addEventListener("uncapturederror", (e) => {
+    const message = (e as GPUUncapturedErrorEvent).error.message.split("\n")[0];
+    if (gpuErrors.length === 0) console.error(`webgpu error (results are invalid): ${message}`);
+    gpuErrors.push(message);
+  });
+}
+
+/**
+ * Throws a CxrError if the WebGPU device reported an error since the last call (then the
+ * computed values cannot be trusted); call it after each step or batch on the webgpu backend.
+ * Does nothing on other backends.
+ */
+export function assertNoGpuErrors(): void {
+  if (gpuErrors.length === 0) return;
+  const first = gpuErrors[0];
+  const n = gpuErrors.length;
+  gpuErrors.length = 0;
+  const limit = maxGpuBindingBytes();
+  fail(
+    `the GPU rejected ${n} operation(s) (first: ${first}); results are invalid. If a tensor ` +
+      `exceeds the ${limit ? `${Math.floor(limit / 2 ** 20)} MiB ` : ""}storage-binding limit, ` +
+      `lower --batch-size or --input-size, or use --backend wasm`,
+  );
+}
+
+/** The active WebGPU device's `maxStorageBufferBindingSize` in bytes, else null. */
+export function maxGpuBindingBytes(): number | null {
+  if (tf.getBackend() !== "webgpu") return null;
+  const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
+  return device?.limits.maxStorageBufferBindingSize ?? null;
+}
 
 /** The Vulkan loader complains on every probe when XDG_RUNTIME_DIR is unset; give it one. */
 function ensureRuntimeDir(): void {

@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { CxrError } from "../lib/errors.ts";
-import { initBackend, parseBackendName } from "../lib/backend.ts";
+import {
+  assertNoGpuErrors,
+  initBackend,
+  maxGpuBindingBytes,
+  parseBackendName,
+} from "../lib/backend.ts";
 
 Deno.test("parseBackendName accepts the four names and rejects others with a CxrError", () => {
   assert.equal(parseBackendName(undefined), undefined);
@@ -50,5 +55,33 @@ Deno.test({
       if (saved == null) Deno.env.delete("CXR_BACKEND");
       else Deno.env.set("CXR_BACKEND", saved);
     }
+  },
+});
+
+Deno.test("assertNoGpuErrors and maxGpuBindingBytes are no-ops off webgpu", () => {
+  assertNoGpuErrors();
+  if (tf.getBackend() !== "webgpu") assert.equal(maxGpuBindingBytes(), null);
+});
+
+// Needs a WebGPU adapter (lavapipe counts); skipped where there is none, e.g. in CI.
+let timer: ReturnType<typeof setTimeout> | undefined;
+const adapter = await Promise.race([
+  navigator.gpu?.requestAdapter().catch(() => null),
+  new Promise<null>((r) => timer = setTimeout(() => r(null), 10_000)),
+]);
+clearTimeout(timer);
+Deno.test({
+  name: "a webgpu dispatch over the storage-binding limit is detected, not silently garbage",
+  ignore: !adapter,
+  fn: async () => {
+    const script = new URL("./backend_fixtures/webgpu_overflow.ts", import.meta.url).pathname;
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", script],
+      stdout: "piped",
+      stderr: "piped",
+    })
+      .output();
+    const text = new TextDecoder().decode(out.stdout);
+    assert.match(text, /detected: the GPU rejected \d+ operation\(s\).*binding/);
   },
 });
