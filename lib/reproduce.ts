@@ -33,6 +33,14 @@ flags:
   -h, --help             this help
 `;
 
+const FOLDER_ENV = [
+  PARAM_ENV.dataDir,
+  PARAM_ENV.weightsDir,
+  PARAM_ENV.outputsDir,
+  PARAM_ENV.runDir,
+  "CXR_CACHE_DIR",
+];
+
 /** Runs the CLI; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -79,6 +87,12 @@ export async function main(args: string[]): Promise<number> {
     runDir: values["run-dir"] && resolve(values["run-dir"]),
   };
   const env = paramsEnv(params);
+  // The kernel starts in the notebooks' folder: folders given relative to where `reproduce` was
+  // started (CXR_DATA_DIR=../shared/...) must not change meaning there.
+  for (const name of FOLDER_ENV) {
+    const value = env[name] ?? Deno.env.get(name);
+    if (value) env[name] = resolve(value);
+  }
   const outDir = values.out && resolve(values.out);
   if (outDir) await mkdir(outDir, { recursive: true });
   if (values.params) env[PARAMS_FILE_ENV] = resolve(values.params);

@@ -83,3 +83,40 @@ Deno.test("reproduce --out stores executed copies elsewhere and leaves the sourc
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("reproduce hands the kernel absolute data folders even when given relative ones", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "cxr-repro-rel-" });
+  try {
+    await writeNotebook(
+      join(dir, "01_env.ipynb"),
+      newNotebook([codeCell('console.log("data=" + Deno.env.get("CXR_DATA_DIR"))')]),
+    );
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        join(WORKSPACE_ROOT, "lib/reproduce.ts"),
+        "--notebooks",
+        dir,
+        "--profile",
+        "quick",
+        "--out",
+        join(dir, "x"),
+      ],
+      cwd: dir,
+      env: { NO_COLOR: "1", CXR_DATA_DIR: "some/data" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stdout = new TextDecoder().decode(out.stdout);
+    assert.equal(out.code, 0, stdout);
+    assert.match(
+      stdout,
+      new RegExp(
+        `data=${join(await Deno.realPath(dir), "some/data")}|data=${join(dir, "some/data")}`,
+      ),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
