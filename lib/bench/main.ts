@@ -26,6 +26,10 @@ a full training step. Median of --repeats after --warmup; CPU seconds and peak R
 time. Prints a markdown table (ratio = tfjs img/s / PyTorch img/s) and writes
 outputs/bench/bench-<time>.json and .md.
 
+On the wasm backend a full training step at 224 px keeps every activation in the 4 GiB wasm
+heap: at batch 32 it crawls near the limit, so measure that row at a smaller batch, e.g.
+  deno task bench --rows prepare,inference,stage1,stage2 && deno task bench --rows full --batch 8
+
   --size N             input side in pixels (default 224)
   --batch N            images per step (default 32)
   --repeats N          timed repeats (default 5)
