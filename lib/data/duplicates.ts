@@ -5,7 +5,7 @@
  * @module
  */
 import { writeFileAtomic } from "../util/atomic.ts";
-import { formatCsv } from "./_csv.ts";
+import { formatCsv } from "../util/csv.ts";
 import type { ManifestRow } from "./types.ts";
 
 /** Groups of two or more rows with the same sha256, each sorted by path, ordered by first path. */

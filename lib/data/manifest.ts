@@ -12,7 +12,7 @@ import sharp from "sharp";
 import { CxrError } from "../errors.ts";
 import { writeFileAtomic } from "../util/atomic.ts";
 import { progress } from "../util/progress.ts";
-import { formatCsv, parseCsvRecords } from "./_csv.ts";
+import { formatCsv, parseCsvRecords } from "../util/csv.ts";
 import { mapPool } from "./_pool.ts";
 import { discoverImages, type Layout } from "./discover.ts";
 import { patientKey } from "./patient_id.ts";

@@ -8,7 +8,7 @@
 import { readFile } from "node:fs/promises";
 import { fail } from "../errors.ts";
 import { writeFileAtomic } from "../util/atomic.ts";
-import { csvField, parseCsv } from "./_csv.ts";
+import { formatCsv, parseCsv } from "../util/csv.ts";
 import { CLASS_NAMES } from "./report.ts";
 
 /** One prediction. */
@@ -34,7 +34,7 @@ function parseLabel(text: string): 0 | 1 | undefined {
  * row (1 = first data row; the file line is one more) and column for any bad value.
  */
 export function parsePredictionsCsv(text: string, source: string): PredictionRow[] {
-  const records = parseCsv(text.replace(/^\uFEFF/, ""));
+  const records = parseCsv(text);
   const blank = (r: string[]) => r.every((f) => f.trim() === "");
   if (records.every(blank)) {
     fail(
@@ -96,10 +96,12 @@ export async function readPredictionsCsv(path: string): Promise<PredictionRow[]>
 /** Writes `path,label,prob_pneumonia[,patientId]` (labels as class names), atomically. */
 export async function writePredictionsCsv(path: string, rows: PredictionRow[]): Promise<void> {
   const withPatient = rows.some((r) => r.patientId !== undefined);
-  const header = ["path", "label", "prob_pneumonia", ...(withPatient ? ["patientId"] : [])];
-  const lines = rows.map((r) =>
-    [r.path, CLASS_NAMES[r.label], r.prob, ...(withPatient ? [r.patientId ?? ""] : [])]
-      .map(csvField).join(",")
-  );
-  await writeFileAtomic(path, [header.join(","), ...lines].join("\n") + "\n");
+  const columns = ["path", "label", "prob_pneumonia", ...(withPatient ? ["patientId"] : [])];
+  const records = rows.map((r) => ({
+    path: r.path,
+    label: CLASS_NAMES[r.label],
+    prob_pneumonia: r.prob,
+    patientId: r.patientId,
+  }));
+  await writeFileAtomic(path, formatCsv(columns, records));
 }

@@ -1,6 +1,7 @@
 /**
- * Minimal RFC 4180 CSV: quoted fields, doubled quotes, commas and newlines inside quotes.
- * Small enough to own, so manifest and split files do not depend on a table library for IO.
+ * Minimal RFC 4180 CSV: quoted fields, doubled quotes, commas and newlines inside quotes,
+ * CRLF or LF line ends, a leading byte-order mark. Small enough to own, so manifest, split and
+ * predictions files do not depend on a table library for IO.
  *
  * @module
  */
@@ -75,16 +76,17 @@ export function parseCsvRecords(
   });
 }
 
-function quote(value: unknown): string {
+/** One CSV field, quoted only when it must be; `null`/`undefined` become an empty field. */
+export function csvField(value: unknown): string {
   const s = value === null || value === undefined ? "" : String(value);
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
 /** Formats records as CSV with the given column order, a header row and a final newline. */
 export function formatCsv(columns: readonly string[], records: readonly object[]): string {
-  const lines = [columns.map(quote).join(",")];
+  const lines = [columns.map(csvField).join(",")];
   for (const r of records) {
-    lines.push(columns.map((c) => quote((r as Record<string, unknown>)[c])).join(","));
+    lines.push(columns.map((c) => csvField((r as Record<string, unknown>)[c])).join(","));
   }
   return lines.join("\n") + "\n";
 }

@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import sharp from "sharp";
 import { WORKSPACE_ROOT } from "../../lib/paths.ts";
 import { type ManifestRow, patientId } from "../../lib/data/mod.ts";
-import { parseCsvRecords } from "../../lib/data/_csv.ts";
+import { parseCsvRecords } from "../../lib/util/csv.ts";
 
 /** The shared real dataset (beside the workspace, as in CI). */
 export const REAL_ROOT = join(WORKSPACE_ROOT, "..", "shared", "data", "chest_xray");

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { formatCsv, parseCsv, parseCsvRecords } from "../../lib/data/_csv.ts";
+import { csvField, formatCsv, parseCsv, parseCsvRecords } from "../../lib/util/csv.ts";
 import { CxrError } from "../../lib/errors.ts";
 
 Deno.test("parseCsv handles quotes, doubled quotes, newlines in fields, CRLF and a BOM", () => {
@@ -24,4 +24,13 @@ Deno.test("parseCsvRecords names the file, row and column on bad input", () => {
   );
   assert.throws(() => parseCsvRecords("a\n1\n", "f.csv", ["a", "b"]), /missing column 'b'/);
   assert.throws(() => parseCsvRecords("", "f.csv"), /empty CSV/);
+});
+
+Deno.test("csvField quotes commas, quotes and line breaks; numbers and missing values pass", () => {
+  assert.equal(csvField(0.25), "0.25");
+  assert.equal(csvField(undefined), "");
+  assert.equal(csvField("a,b"), '"a,b"');
+  assert.equal(csvField('say "x"'), '"say ""x"""');
+  assert.equal(csvField("l1\r\nl2"), '"l1\r\nl2"');
+  assert.deepEqual(parseCsv(csvField("l1\r\nl2") + "\r\n"), [["l1\r\nl2"]]);
 });
