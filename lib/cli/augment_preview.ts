@@ -11,7 +11,7 @@ import { loadConfig } from "../config.ts";
 import { prepareCache, scanDataset } from "../data/mod.ts";
 import { fail } from "../errors.ts";
 import { augmentationPreview } from "../notebook/augmentation.ts";
-import { imageGrid } from "../notebook/figures.ts";
+import { imageGrid } from "../plots/mod.ts";
 import { dataRoot } from "../paths.ts";
 import { stratifiedSubset } from "../train/mod.ts";
 import { writeFileAtomic } from "../util/atomic.ts";

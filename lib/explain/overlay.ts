@@ -5,8 +5,8 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import sharp, { type OverlayOptions as SharpOverlay } from "sharp";
-import { ensureFontconfig } from "../plots/mod.ts";
+import sharp from "sharp";
+import { imageGrid } from "../plots/mod.ts";
 
 /** Jet colormap: 0 -> dark blue, 0.5 -> green, 1 -> dark red. */
 export function jet(v: number): [number, number, number] {
@@ -87,55 +87,18 @@ export interface GridTile {
   caption: string;
 }
 
-const escapeXml = (s: string) => s.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
-
 /**
  * PNG grid: one row per outcome (TP, FP, TN, FN; empty outcomes say "none"), tiles of `tile`
  * pixels with their captions below.
  */
-export async function camGrid(
+export function camGrid(
   tiles: GridTile[],
   opts: { tile?: number; title?: string } = {},
 ): Promise<Uint8Array> {
-  ensureFontconfig();
-  const tile = opts.tile ?? 224;
-  const [labelW, captionH, titleH, gap] = [150, 22, opts.title ? 36 : 8, 8];
-  const cols = Math.max(1, ...OUTCOMES.map((o) => tiles.filter((t) => t.outcome === o).length));
-  const width = labelW + cols * (tile + gap);
-  const rowH = tile + captionH + gap;
-  const height = titleH + OUTCOMES.length * rowH;
-  const layers: SharpOverlay[] = [];
-  const text: string[] = [];
-  if (opts.title) {
-    text.push(
-      `<text x="${gap}" y="25" font-size="18" font-weight="bold">${escapeXml(opts.title)}</text>`,
-    );
-  }
-  for (const [r, outcome] of OUTCOMES.entries()) {
-    const top = titleH + r * rowH;
-    const row = tiles.filter((t) => t.outcome === outcome);
-    text.push(
-      `<text x="${gap}" y="${top + tile / 2}" font-size="16" font-weight="bold">${outcome}</text>`,
-      `<text x="${gap}" y="${top + tile / 2 + 20}" font-size="12">${OUTCOME_NAMES[outcome]}</text>`,
-    );
-    if (row.length === 0) {
-      text.push(`<text x="${labelW}" y="${top + tile / 2}" font-size="13" fill="#888">none</text>`);
-    }
-    for (const [c, t] of row.entries()) {
-      const left = labelW + c * (tile + gap);
-      const input = await sharp(t.png).resize(tile, tile, { fit: "fill" }).png().toBuffer();
-      layers.push({ input, left, top });
-      text.push(
-        `<text x="${left}" y="${top + tile + 16}" font-size="12">${escapeXml(t.caption)}</text>`,
-      );
-    }
-  }
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" ` +
-    `font-family="DejaVu Sans, sans-serif">${text.join("")}</svg>`;
-  layers.push({ input: Buffer.from(svg), left: 0, top: 0 });
-  const png = await sharp({ create: { width, height, channels: 3, background: "white" } })
-    .composite(layers)
-    .png()
-    .toBuffer();
-  return new Uint8Array(png);
+  const rows = OUTCOMES.map((outcome) => ({
+    label: outcome,
+    note: OUTCOME_NAMES[outcome],
+    tiles: tiles.filter((t) => t.outcome === outcome),
+  }));
+  return imageGrid(rows, { tile: opts.tile ?? 224, title: opts.title, fontSize: 12 });
 }

@@ -1,6 +1,7 @@
 /**
  * Figures as Vega-Lite v5 specs, rendered headless to SVG and PNG (see `render.ts`): training
- * curves, confusion matrix, ROC, precision-recall, reliability diagram and class balance.
+ * curves, confusion matrix, ROC, precision-recall, reliability diagram and class balance;
+ * and {@linkcode imageGrid}, labelled image tiles composed into one PNG.
  * Each `...Spec` function only builds the spec; {@linkcode writeFigure} renders and writes
  * `.vl.json`, `.svg` and `.png`; {@linkcode figureBundle} shows it in a notebook.
  *
@@ -24,6 +25,7 @@ export {
   rocSpec,
 } from "./curves.ts";
 export { DEJAVU_DIR, ensureFontconfig } from "./fonts.ts";
+export { type GridRow, imageGrid, type ImageGridOptions } from "./image_grid.ts";
 export { type ReliabilityOptions, reliabilitySpec } from "./reliability.ts";
 export {
   compileSpec,
