@@ -16,6 +16,7 @@ import { basename, join, resolve } from "node:path";
 import { CxrError } from "../errors.ts";
 import { cacheDir as defaultCacheDir } from "../paths.ts";
 import { writeJsonAtomic } from "../util/atomic.ts";
+import { exists } from "../util/fs.ts";
 import { progress } from "../util/progress.ts";
 import { mapPool } from "./_pool.ts";
 import { decodeGray, type DecodeOptions, decoderId } from "./decode.ts";
@@ -102,7 +103,7 @@ async function lock(dir: string): Promise<() => Promise<void>> {
       if ((err as { code?: string }).code !== "EEXIST") throw err;
       const pid = Number(await readFile(path, "utf8").catch(() => ""));
       const alive = pid > 0 && pid !== Deno.pid &&
-        (await stat(`/proc/${pid}`).then(() => true, () => false));
+        (await exists(`/proc/${pid}`));
       if (alive) {
         throw new CxrError(
           `image cache ${dir} is being built by process ${pid}; wait for it, or delete ${path} if it is gone`,

@@ -4,9 +4,10 @@
  *
  * @module
  */
-import { readdir, rename, rm, rmdir, stat } from "node:fs/promises";
+import { readdir, rename, rm, rmdir } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { CxrError } from "../errors.ts";
+import { exists } from "../util/fs.ts";
 import { progress } from "../util/progress.ts";
 import { unzip } from "./_zip.ts";
 import { discoverImages } from "./discover.ts";
@@ -157,7 +158,7 @@ export async function fetchDataset(opts: FetchOptions): Promise<Fetched> {
           `inside); is it the right archive?`,
       );
     }
-    if (await stat(out).then(() => true, () => false)) await rmdir(out); // empty, checked above
+    if (await exists(out)) await rmdir(out); // empty, checked above
     await Deno.mkdir(dirname(out), { recursive: true });
     await rename(root, out);
     return { root: out, archive, files };

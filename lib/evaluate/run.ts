@@ -6,7 +6,7 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import { readFile, stat } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { checkpointBasename, type ExperimentConfig } from "../config.ts";
 import { fail } from "../errors.ts";
@@ -57,6 +57,7 @@ import {
 } from "../plots/mod.ts";
 import { dataRoot as defaultDataRoot } from "../paths.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../util/atomic.ts";
+import { exists } from "../util/fs.ts";
 import { predictProbabilities } from "./predict.ts";
 import { evaluationReport } from "./report.ts";
 
@@ -103,10 +104,6 @@ export interface EvaluateResult {
   predictions: PredictionRow[];
   /** Paths of everything written. */
   files: string[];
-}
-
-async function exists(path: string): Promise<boolean> {
-  return await stat(path).then(() => true, () => false);
 }
 
 async function readJson<T>(path: string, what: string): Promise<T> {

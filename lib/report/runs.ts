@@ -11,6 +11,7 @@ import type { ExperimentConfig, SplitStrategy } from "../config.ts";
 import { fail } from "../errors.ts";
 import type { MetricsSummary, PredictionRow } from "../metrics/mod.ts";
 import { readPredictionsCsv } from "../metrics/mod.ts";
+import { exists } from "../util/fs.ts";
 import type { Efficiency } from "./efficiency.ts";
 
 /** The three evaluation protocols of the report (the split strategy the run trained with). */
@@ -93,7 +94,7 @@ export async function readRun(dir: string): Promise<RunRecord> {
 export async function findRunDirs(root: string, depth = 3): Promise<string[]> {
   const isDir = (p: string) => stat(p).then((s) => s.isDirectory(), () => false);
   if (!(await isDir(root))) return [];
-  if (await stat(join(root, "config.json")).then(() => true, () => false)) return [root];
+  if (await exists(join(root, "config.json"))) return [root];
   if (depth === 0) return [];
   const found: string[] = [];
   for (const name of (await readdir(root)).sort()) {

@@ -14,7 +14,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { readFile, stat } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { checkpointBasename, type ExperimentConfig } from "../config.ts";
 import { CxrError, fail } from "../errors.ts";
 import {
@@ -37,6 +37,7 @@ import {
 import { type FoldedForward, foldedForward } from "../kernels/mod.ts";
 import { AdamW } from "../optim/mod.ts";
 import { writeJsonAtomic } from "../util/atomic.ts";
+import { exists } from "../util/fs.ts";
 import { progress } from "../util/progress.ts";
 import { Rng } from "../util/rng.ts";
 import { balancedClassWeights, batchIndices } from "./batches.ts";
@@ -121,15 +122,6 @@ function planStages(config: ExperimentConfig, model: tf.LayersModel): StagePlan[
       cut: cutBefore(model, config.fineTuneFrom),
     },
   ];
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Keeps `perClass` rows of each class (seeded, stratified); all when perClass is 0. */

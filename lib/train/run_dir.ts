@@ -14,23 +14,15 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { appendFile, mkdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { appendFile, mkdir, readFile, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { CxrError } from "../errors.ts";
 import { loadModel, saveModel } from "../models/mod.ts";
 import type { NamedTensor } from "../optim/mod.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../util/atomic.ts";
+import { exists } from "../util/fs.ts";
 import type { CheckpointState, EarlyStoppingState } from "./callbacks.ts";
 import type { HistoryRow } from "./history.ts";
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Replaces folder `dir` by what `write(tmp)` puts into a fresh temporary folder beside it.
