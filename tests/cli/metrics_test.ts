@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../../lib/cli/main.ts";
+import { SUMMARY_KEYS } from "../metrics/_approx.ts";
 
 /** Runs the CLI with console output captured. */
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -38,23 +39,7 @@ Deno.test("cxr metrics --json: exact keys and values; errors name row and column
     ]);
     assert.equal(r.code, 0);
     const m = JSON.parse(r.out);
-    assert.deepEqual(Object.keys(m), [
-      "n",
-      "threshold",
-      "accuracy",
-      "confusion_matrix",
-      "per_class",
-      "macro_avg",
-      "weighted_avg",
-      "sensitivity",
-      "specificity",
-      "roc_auc",
-      "average_precision",
-      "log_loss",
-      "brier",
-      "ece",
-      "ci",
-    ]);
+    assert.deepEqual(Object.keys(m), [...SUMMARY_KEYS, "ci"]);
     assert.deepEqual(m.confusion_matrix, [[2, 1], [1, 2]]);
     assert.equal(m.roc_auc, 7 / 9);
     assert.equal(m.ci.roc_auc.length, 2);

@@ -17,3 +17,24 @@ export function assertClose(
 
 /** Tied scores: y and p used across the metric tests. Hand values in each test. */
 export const TIES = { y: [0, 1, 0, 1, 1, 0], p: [0.2, 0.2, 0.6, 0.6, 0.9, 0.1] };
+
+/**
+ * Keys of a metrics summary (`metrics.json`, `cxr metrics --json`) in their documented order,
+ * spelled out so a renamed or reordered key fails the tests; `ci` follows when bootstrapping.
+ */
+export const SUMMARY_KEYS = [
+  "n",
+  "threshold",
+  "accuracy",
+  "confusion_matrix",
+  "per_class",
+  "macro_avg",
+  "weighted_avg",
+  "sensitivity",
+  "specificity",
+  "roc_auc",
+  "average_precision",
+  "log_loss",
+  "brier",
+  "ece",
+];
