@@ -7,11 +7,11 @@
 import { createHash } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import * as tf from "@tensorflow/tfjs";
 import sharp from "sharp";
 import { defaultConfig } from "../../lib/config.ts";
 import { type ManifestRow, writeSplit } from "../../lib/data/mod.ts";
 import { saveModel } from "../../lib/models/mod.ts";
+import { squareModel } from "../explain/_square_model.ts";
 
 const SIZE = 32;
 
@@ -25,29 +25,6 @@ function xray(pneumonia: boolean, k: number): Promise<Uint8Array> {
   }
   return sharp(px, { raw: { width: 64, height: 64, channels: 1 } }).jpeg({ quality: 95 }).toBuffer()
     .then((b) => new Uint8Array(b));
-}
-
-/** Conv "last_conv": channel 0 fires on bright, channel 1 on dark; bright area votes PNEUMONIA. */
-function squareModel(): tf.LayersModel {
-  const input = tf.input({ shape: [SIZE, SIZE, 3] });
-  const k = tf.concat([tf.fill([3, 3, 3, 1], 1 / 27), tf.fill([3, 3, 3, 1], -1 / 27)], 3);
-  const conv = tf.layers.conv2d({
-    name: "last_conv",
-    filters: 2,
-    kernelSize: 3,
-    padding: "same",
-    activation: "relu",
-    weights: [k, tf.zeros([2])],
-  }).apply(input) as tf.SymbolicTensor;
-  const pooled = tf.layers.globalAveragePooling2d({}).apply(conv) as tf.SymbolicTensor;
-  // logit(PNEUMONIA) - logit(NORMAL) = 20 * (bright - dark) + 15, bright/dark the pooled
-  // activations: about 20 * (0.25 - 0.75) + 15 = +5 with the square (a quarter of the image), -5 without.
-  const out = tf.layers.dense({
-    units: 2,
-    activation: "softmax",
-    weights: [tf.tensor2d([[-10, 10], [10, -10]]), tf.tensor1d([-7.5, 7.5])],
-  }).apply(pooled) as tf.SymbolicTensor;
-  return tf.model({ inputs: input, outputs: out });
 }
 
 /** Kaggle-layout data root and a run folder (config, splits, history, best checkpoint). */
@@ -95,7 +72,9 @@ export async function fixture(dir: string): Promise<{ root: string; runDir: stri
     img_per_s: 10,
   }));
   await writeFile(join(runDir, "history.json"), JSON.stringify(history));
-  const model = squareModel();
+  // logit(PNEUMONIA) - logit(NORMAL) = 20 * (bright - dark) + 15, bright/dark the pooled
+  // activations: about 20 * (0.25 - 0.75) + 15 = +5 with the square (a quarter of the image), -5 without.
+  const model = squareModel(SIZE, { vote: 10, bias: 7.5 });
   await saveModel(model, join(runDir, "best_mobilenetv2_chestxray"));
   model.dispose();
   return { root, runDir };

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { defaultCamLayer, gradCam } from "../../lib/explain/mod.ts";
 import { toModelInput } from "../../lib/models/mod.ts";
+import { squareModel } from "./_square_model.ts";
 
 await tf.setBackend("cpu");
 
@@ -13,34 +14,10 @@ const inSquare = (i: number) => {
 };
 const image = Uint8Array.from({ length: SIZE * SIZE }, (_, i) => (inSquare(i) ? 255 : 0));
 
-/**
- * Hand-set model: channel 0 of "last_conv" fires on bright pixels, channel 1 on dark ones;
- * after global pooling, channel 0 votes PNEUMONIA (class 1), channel 1 NORMAL.
- */
-function squareModel(): tf.LayersModel {
-  const input = tf.input({ shape: [SIZE, SIZE, 3] });
-  const k = tf.concat([tf.fill([3, 3, 3, 1], 1 / 27), tf.fill([3, 3, 3, 1], -1 / 27)], 3);
-  const conv = tf.layers.conv2d({
-    name: "last_conv",
-    filters: 2,
-    kernelSize: 3,
-    padding: "same",
-    activation: "relu",
-    weights: [k, tf.zeros([2])],
-  }).apply(input) as tf.SymbolicTensor;
-  const pooled = tf.layers.globalAveragePooling2d({}).apply(conv) as tf.SymbolicTensor;
-  const out = tf.layers.dense({
-    units: 2,
-    activation: "softmax",
-    weights: [tf.tensor2d([[-2, 2], [2, -2]]), tf.zeros([2])],
-  }).apply(pooled) as tf.SymbolicTensor;
-  return tf.model({ inputs: input, outputs: out });
-}
-
 const argmax = (a: Float32Array) => a.reduce((best, v, i) => (v > a[best] ? i : best), 0);
 
 Deno.test("gradCam: PNEUMONIA heat peaks on the bright square, NORMAL heat off it; no leaks", () => {
-  const model = squareModel();
+  const model = squareModel(SIZE);
   assert.equal(defaultCamLayer(model), "last_conv");
   const x = toModelInput([image, image], SIZE, 2);
   const before = tf.memory().numTensors;
