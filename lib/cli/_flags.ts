@@ -1,5 +1,5 @@
 /**
- * Numeric flag parsing for the evaluation commands (metrics, evaluate).
+ * Numeric flag parsing shared by the CLI commands.
  *
  * @module
  */
@@ -23,3 +23,13 @@ export function numberFlag(
 export const isUnit = (v: number): boolean => v >= 0 && v <= 1;
 /** Accepts a whole number >= 0. */
 export const isCount = (v: number): boolean => Number.isInteger(v) && v >= 0;
+
+/** `text` as a whole number >= 0, undefined when absent; a usage error (exit 2) otherwise. */
+export function countFlag(name: string, text: string): number;
+export function countFlag(name: string, text: string | undefined): number | undefined;
+export function countFlag(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!isCount(n)) fail(`--${name} must be a non-negative integer, got '${text}'`, { exitCode: 2 });
+  return n;
+}

@@ -15,6 +15,7 @@ import { imageGrid } from "../plots/mod.ts";
 import { dataRoot } from "../paths.ts";
 import { stratifiedSubset } from "../train/mod.ts";
 import { writeFileAtomic } from "../util/atomic.ts";
+import { countFlag } from "./_flags.ts";
 
 const HELP = `usage: deno task cxr augment-preview --out FILE.png [flags]
 
@@ -45,13 +46,7 @@ export async function main(args: string[]): Promise<void> {
   });
   if (values.help) return void console.log(HELP);
   const out = values.out ?? fail("--out FILE.png is required (try --help)", { exitCode: 2 });
-  const [n, size, seed] = (["images", "size", "seed"] as const).map((k) => {
-    const v = Number(values[k]);
-    if (!Number.isInteger(v) || v < 0) {
-      fail(`--${k} must be a non-negative integer, got '${values[k]}'`, { exitCode: 2 });
-    }
-    return v;
-  });
+  const [n, size, seed] = (["images", "size", "seed"] as const).map((k) => countFlag(k, values[k]));
   if (n < 2 || n % 2) fail(`--images must be an even number >= 2, got ${n}`, { exitCode: 2 });
   const { augment } = await loadConfig({ file: values.config });
   const root = dataRoot(values.data);

@@ -17,6 +17,7 @@ import {
 import { fail } from "../errors.ts";
 import { dataRoot, weightsDir } from "../paths.ts";
 import { trainRun } from "../train/mod.ts";
+import { countFlag } from "./_flags.ts";
 
 const HELP = `usage: deno task cxr train --run-dir DIR [flags]
 
@@ -44,15 +45,6 @@ from the last completed epoch.
   --no-feature-cache     run the frozen part every epoch (fresh augmentation, slower)
   --no-augment           no augmentation
 `;
-
-function int(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) {
-    fail(`--${name} must be a non-negative integer, got '${value}'`, { exitCode: 2 });
-  }
-  return n;
-}
 
 export async function main(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -85,13 +77,13 @@ export async function main(args: string[]): Promise<void> {
   const overrides: Partial<ExperimentConfig> = {
     model: values.model as ModelName | undefined,
     split: values.split as SplitStrategy | undefined,
-    seed: int("seed", values.seed),
-    batchSize: int("batch-size", values["batch-size"]),
-    inputSize: int("input-size", values["input-size"]),
-    stage1Epochs: int("stage1-epochs", values["stage1-epochs"]),
-    stage2Epochs: int("stage2-epochs", values["stage2-epochs"]),
+    seed: countFlag("seed", values.seed),
+    batchSize: countFlag("batch-size", values["batch-size"]),
+    inputSize: countFlag("input-size", values["input-size"]),
+    stage1Epochs: countFlag("stage1-epochs", values["stage1-epochs"]),
+    stage2Epochs: countFlag("stage2-epochs", values["stage2-epochs"]),
     fineTuneFrom: values["fine-tune-from"],
-    subsetPerClass: int("subset", values.subset),
+    subsetPerClass: countFlag("subset", values.subset),
     cacheFrozenFeatures: values["no-feature-cache"] ? false : undefined,
   };
   const config = await loadConfig({
