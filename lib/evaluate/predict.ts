@@ -4,6 +4,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { foldedForward } from "../kernels/mod.ts";
 import { toModelInput } from "../models/mod.ts";
 import { progress } from "../util/progress.ts";
 
@@ -29,16 +30,22 @@ export async function predictProbabilities(
   const batchSize = opts.batchSize ?? 32;
   const out = new Float32Array(count);
   const bar = opts.label ? progress(opts.label, count) : null;
-  for (let start = 0; start < count; start += batchSize) {
-    const n = Math.min(batchSize, count - start);
-    const probs = tf.tidy(() => {
-      const x = toModelInput(Array.from({ length: n }, (_, k) => pixels(start + k)), size, n);
-      const y = model.predict(x) as tf.Tensor2D;
-      return y.slice([0, 1], [n, 1]);
-    });
-    out.set(await probs.data(), start);
-    probs.dispose();
-    bar?.tick(n);
+  // Conv+BatchNorm(+ReLU6) folded into one fused op per group: same outputs as predict(), faster.
+  const forward = foldedForward(model);
+  try {
+    for (let start = 0; start < count; start += batchSize) {
+      const n = Math.min(batchSize, count - start);
+      const probs = tf.tidy(() => {
+        const x = toModelInput(Array.from({ length: n }, (_, k) => pixels(start + k)), size, n);
+        const y = forward(x) as tf.Tensor2D;
+        return y.slice([0, 1], [n, 1]);
+      });
+      out.set(await probs.data(), start);
+      probs.dispose();
+      bar?.tick(n);
+    }
+  } finally {
+    forward.dispose();
   }
   bar?.done();
   return out;
