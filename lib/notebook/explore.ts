@@ -8,11 +8,13 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { duplicateGroups, LABELS, type ManifestRow, type Split } from "../data/mod.ts";
+import { duplicateGroups, LABELS, type ManifestRow, sampleRows, type Split } from "../data/mod.ts";
 import type { SplitCounts, VegaLiteSpec } from "../plots/mod.ts";
 import { VEGA_LITE_SCHEMA } from "../plots/mod.ts";
-import { Rng } from "../util/rng.ts";
 import { type GridRow, imageGrid, previewPng } from "./figures.ts";
+
+// Notebooks take the seeded class sample from here, beside the grid that shows it.
+export { sampleRows };
 
 const SPLITS = ["train", "val", "test"] as const;
 const CLASS_COLORS = { domain: [...LABELS], range: ["#4c78a8", "#e45756"] };
@@ -167,18 +169,6 @@ export function duplicateTable(rows: readonly ManifestRow[]): Record<string, str
     patients: [...new Set(g.map((r) => r.patientId))].join(", "),
     files: g.map((r) => r.path.split("/").pop()).join(", "),
   }));
-}
-
-/** `perClass` rows of each class, drawn with a seeded shuffle (NORMAL first). */
-export function sampleRows(
-  rows: readonly ManifestRow[],
-  perClass: number,
-  seed: number,
-): ManifestRow[] {
-  const rng = new Rng(seed);
-  return LABELS.flatMap((label) =>
-    rng.shuffle(rows.filter((r) => r.label === label)).slice(0, perClass)
-  );
 }
 
 /** Options for {@linkcode sampleGrid}. */

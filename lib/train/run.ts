@@ -22,6 +22,7 @@ import {
   type ManifestRow,
   prepareCache,
   readSplit,
+  sampleRows,
   scanDataset,
   type Split,
   splitDataset,
@@ -131,12 +132,7 @@ export function stratifiedSubset(
   seed: number,
 ): ManifestRow[] {
   if (perClass <= 0) return [...rows];
-  const rng = new Rng(seed);
-  const kept: ManifestRow[] = [];
-  for (const label of ["NORMAL", "PNEUMONIA"]) {
-    kept.push(...rng.shuffle(rows.filter((r) => r.label === label)).slice(0, perClass));
-  }
-  return kept.sort((a, b) => a.path.localeCompare(b.path));
+  return sampleRows(rows, perClass, seed).sort((a, b) => a.path.localeCompare(b.path));
 }
 
 /** The split of the run: read from the run folder when resuming, else made and written. */

@@ -12,7 +12,6 @@ import {
   officialFolders,
   patientTable,
   sampleGrid,
-  sampleRows,
   sizeTable,
   splitCounts,
 } from "../../lib/notebook/explore.ts";
@@ -80,14 +79,6 @@ Deno.test("duplicateTable lists each group once", () => {
     patients: "p3",
     files: "d.jpeg, e.jpeg",
   }]);
-});
-
-Deno.test("sampleRows: per class, seeded, repeatable", () => {
-  const a = sampleRows(ROWS, 2, 7).map((x) => x.path);
-  assert.deepEqual(a, sampleRows(ROWS, 2, 7).map((x) => x.path));
-  assert.equal(a.length, 4);
-  assert.ok(a.slice(0, 2).every((p) => p.includes("NORMAL")));
-  assert.ok(a.slice(2).every((p) => p.includes("PNEUMONIA")));
 });
 
 Deno.test("exploration specs compile with Vega-Lite and carry the counts", async () => {
