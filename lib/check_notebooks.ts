@@ -13,9 +13,10 @@ import { readdir, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { CxrError, fail } from "./errors.ts";
+import { fail } from "./errors.ts";
 import { cellSource, type Notebook, readNotebook } from "./jupyter/nbformat.ts";
 import { WORKSPACE_ROOT } from "./paths.ts";
+import { userErrorExitCode } from "./cli/exit.ts";
 
 /** Code cells joined into one module, and where each of its lines came from. */
 export interface JoinedCells {
@@ -151,10 +152,6 @@ if (import.meta.main) {
   try {
     Deno.exit(await main(Deno.args));
   } catch (err) {
-    if (err instanceof CxrError) {
-      console.error(`error: ${err.message}`);
-      Deno.exit(err.exitCode);
-    }
-    throw err;
+    Deno.exit(userErrorExitCode(err, "deno run -A lib/check_notebooks.ts --help"));
   }
 }

@@ -9,10 +9,11 @@
 import { mkdir, readdir } from "node:fs/promises";
 import { basename, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { CxrError, fail } from "./errors.ts";
+import { fail } from "./errors.ts";
 import { type RunEvent, runNotebook } from "./jupyter/runner.ts";
 import { type NotebookParams, PARAM_ENV, PARAMS_FILE_ENV, paramsEnv } from "./notebook/params.ts";
 import { WORKSPACE_ROOT } from "./paths.ts";
+import { userErrorExitCode } from "./cli/exit.ts";
 
 const USAGE = `usage: deno task reproduce [flags]
 
@@ -198,12 +199,6 @@ if (import.meta.main) {
   try {
     Deno.exit(await main(Deno.args));
   } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (err instanceof CxrError || code?.startsWith("ERR_PARSE_ARGS")) {
-      const hint = err instanceof CxrError ? "" : " (try: deno task reproduce --help)";
-      console.error(`error: ${(err as Error).message}${hint}`);
-      Deno.exit(err instanceof CxrError ? err.exitCode : 2);
-    }
-    throw err;
+    Deno.exit(userErrorExitCode(err, "deno task reproduce --help"));
   }
 }

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { CxrError } from "../errors.ts";
+import { userErrorExitCode } from "./exit.ts";
 
 /** Command name -> module (relative to this file) and one-line help. */
 const COMMANDS: Record<string, { module: string; help: string }> = {
@@ -45,17 +45,7 @@ export async function runCli(argv: string[]): Promise<number> {
     await mod.main(rest);
     return 0;
   } catch (err) {
-    if (err instanceof CxrError) {
-      console.error(`error: ${err.message}`);
-      return err.exitCode;
-    }
-    // node:util parseArgs throws TypeErrors with a code for unknown or malformed flags.
-    const code = (err as { code?: string }).code;
-    if (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS")) {
-      console.error(`error: ${(err as Error).message} (try: deno task cxr ${name} --help)`);
-      return 2;
-    }
-    throw err;
+    return userErrorExitCode(err, `deno task cxr ${name} --help`);
   }
 }
 

@@ -1,0 +1,26 @@
+/**
+ * How an entry point (`cxr`, `reproduce`, `check_notebooks`) ends on an error: a user mistake
+ * prints one line, no stack, and picks the exit code; anything else is a bug and keeps its stack.
+ *
+ * @module
+ */
+import { CxrError } from "../errors.ts";
+
+/**
+ * Prints `err` as one `error: ...` line and returns its exit code when it is a user mistake:
+ * a {@linkcode CxrError} (its own code) or a malformed flag from `node:util` parseArgs (2, with
+ * "try: `help`"). Rethrows anything else.
+ */
+export function userErrorExitCode(err: unknown, help: string): number {
+  if (err instanceof CxrError) {
+    console.error(`error: ${err.message}`);
+    return err.exitCode;
+  }
+  // node:util parseArgs throws TypeErrors with a code for unknown or malformed flags.
+  const code = (err as { code?: string }).code;
+  if (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS")) {
+    console.error(`error: ${(err as Error).message} (try: ${help})`);
+    return 2;
+  }
+  throw err;
+}

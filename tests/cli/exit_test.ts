@@ -1,0 +1,34 @@
+import assert from "node:assert/strict";
+import { parseArgs } from "node:util";
+import { userErrorExitCode } from "../../lib/cli/exit.ts";
+import { CxrError } from "../../lib/errors.ts";
+
+/** Calls `fn` with console.error captured. */
+function captureError<T>(fn: () => T): { value: T; err: string } {
+  const error = console.error;
+  let err = "";
+  console.error = (...a: unknown[]) => void (err += a.join(" ") + "\n");
+  try {
+    return { value: fn(), err };
+  } finally {
+    console.error = error;
+  }
+}
+
+Deno.test("userErrorExitCode: CxrError and bad flags print one line; bugs are rethrown", () => {
+  const c = captureError(() => userErrorExitCode(new CxrError("bad row 3", { exitCode: 4 }), "h"));
+  assert.deepEqual(c, { value: 4, err: "error: bad row 3\n" });
+
+  let parseError: unknown;
+  try {
+    parseArgs({ args: ["--bogus"], options: {}, strict: true });
+  } catch (e) {
+    parseError = e;
+  }
+  const p = captureError(() => userErrorExitCode(parseError, "deno task cxr x --help"));
+  assert.equal(p.value, 2);
+  assert.match(p.err, /^error: .*--bogus.* \(try: deno task cxr x --help\)\n$/);
+
+  const bug = new RangeError("index out of range");
+  assert.throws(() => captureError(() => userErrorExitCode(bug, "h")), (e) => e === bug);
+});
