@@ -50,6 +50,8 @@ function panel(
     { epoch: h.epoch, series: "validation", value: h[`val_${metric}`] },
   ]);
   const best = history.find((h) => h.epoch === bestEpoch);
+  // Explicit ticks: with few epochs Vega's nice ticks fall between them and "d" repeats labels.
+  const epochs = [...new Set(history.map((h) => h.epoch))].sort((a, b) => a - b);
   const layers: unknown[] = [{
     data: { values },
     mark: { type: "line", point: true },
@@ -58,7 +60,7 @@ function panel(
         field: "epoch",
         type: "quantitative",
         title: "epoch",
-        axis: { tickMinStep: 1, format: "d" },
+        axis: { values: epochs, format: "d" },
       },
       y: { field: "value", type: "quantitative", title: metric, scale: { zero: false } },
       color: {

@@ -139,3 +139,27 @@ Deno.test("figureBundle: Vega-Lite v5 MIME type with the SVG fallback", async ()
   assert.match(String(bundle["image/svg+xml"]), /^<svg/);
   assert.deepEqual(vegaLiteBundle(spec, "<svg/>")["image/svg+xml"], "<svg/>");
 });
+
+/** Every `axes` entry of a compiled Vega spec, group marks included. */
+function vegaAxes(node: unknown): { title?: unknown; values?: unknown }[] {
+  if (!node || typeof node !== "object") return [];
+  const { axes, marks } = node as { axes?: []; marks?: unknown[] };
+  return [...(axes ?? []), ...(marks ?? []).flatMap(vegaAxes)];
+}
+
+Deno.test("training curves: the epoch axis ticks are the epochs, each labelled once", async () => {
+  const two = history.slice(0, 2);
+  const epochAxes = vegaAxes(await compileSpec(trainingCurvesSpec(two)))
+    .filter((a) => a.title === "epoch");
+  assert.equal(epochAxes.length, 2, "one per panel");
+  for (const a of epochAxes) assert.deepEqual(a.values, [1, 2]);
+  const ticks = svgTexts(await renderSvg(trainingCurvesSpec(two))).filter((t) => /^\d+$/.test(t));
+  // Was "1, 2, 2" per panel: ticks at 1, 1.5, 2 formatted as integers.
+  assert.deepEqual(ticks.filter((t) => t === "2").length, 2, ticks.join(", "));
+});
+
+Deno.test("reliability diagram: both axes of the curve have titles", async () => {
+  const texts = svgTexts(await renderSvg(specs.reliability));
+  assert.ok(texts.includes("observed PNEUMONIA fraction"), texts.join(", "));
+  assert.ok(texts.includes("mean predicted probability of PNEUMONIA"), texts.join(", "));
+});
