@@ -25,6 +25,11 @@ export function reliabilitySpec(
     (opts.ece === undefined ? "" : ` (ECE ${fixed(opts.ece)})`);
   const filled = bins.filter((b) => b.count > 0);
   const prob = { type: "quantitative", scale: { domain: [0, 1] } };
+  // Both layers carry the titles: Vega-Lite merges layer titles, and a null one blanks the axis.
+  const axes = {
+    x: { ...prob, title: "mean predicted probability of PNEUMONIA" },
+    y: { ...prob, title: "observed PNEUMONIA fraction" },
+  };
   return {
     ...specBase(
       title,
@@ -39,8 +44,8 @@ export function reliabilitySpec(
             data: { values: [{ x: 0, y: 0 }, { x: 1, y: 1 }] },
             mark: { type: "line", strokeDash: [4, 4], color: COLORS.guide },
             encoding: {
-              x: { field: "x", ...prob, title: null },
-              y: { field: "y", ...prob, title: null },
+              x: { field: "x", ...axes.x },
+              y: { field: "y", ...axes.y },
             },
           },
           {
@@ -51,8 +56,8 @@ export function reliabilitySpec(
               color: COLORS.PNEUMONIA,
             },
             encoding: {
-              x: { field: "meanProb", ...prob, title: "mean predicted probability of PNEUMONIA" },
-              y: { field: "fracPositive", ...prob, title: "fraction that is PNEUMONIA" },
+              x: { field: "meanProb", ...axes.x },
+              y: { field: "fracPositive", ...axes.y },
               tooltip: [{ field: "count", type: "quantitative" }],
             },
           },
