@@ -19,7 +19,9 @@ export function userErrorExitCode(err: unknown, help: string): number {
   // node:util parseArgs throws TypeErrors with a code for unknown or malformed flags.
   const code = (err as { code?: string }).code;
   if (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS")) {
-    console.error(`error: ${(err as Error).message} (try: ${help})`);
+    // Some of its messages span lines (an ambiguous "-3" value adds a question and a hint).
+    const message = (err as Error).message.split("\n").map((l) => l.trim()).filter(Boolean);
+    console.error(`error: ${message.join(" ")} (try: ${help})`);
     return 2;
   }
   throw err;

@@ -32,3 +32,17 @@ Deno.test("userErrorExitCode: CxrError and bad flags print one line; bugs are re
   const bug = new RangeError("index out of range");
   assert.throws(() => captureError(() => userErrorExitCode(bug, "h")), (e) => e === bug);
 });
+
+Deno.test("userErrorExitCode: a multi-line parseArgs message prints as one line", () => {
+  let parseError: unknown;
+  try {
+    // A value that starts with a dash: parseArgs explains over three lines.
+    parseArgs({ args: ["--bootstrap", "-3"], options: { bootstrap: { type: "string" } } });
+  } catch (e) {
+    parseError = e;
+  }
+  const p = captureError(() => userErrorExitCode(parseError, "deno task cxr metrics --help"));
+  assert.equal(p.value, 2);
+  assert.equal(p.err.split("\n").length, 2, p.err); // one line and its newline
+  assert.match(p.err, /^error: Option '--bootstrap' argument is ambiguous\. .*'--bootstrap=-XYZ'/);
+});
