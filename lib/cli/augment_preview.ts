@@ -5,8 +5,8 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
 import { parseArgs } from "node:util";
+import { initBackend } from "../backend.ts";
 import { loadConfig } from "../config.ts";
 import { prepareCache, scanDataset } from "../data/mod.ts";
 import { fail } from "../errors.ts";
@@ -55,7 +55,8 @@ export async function main(args: string[]): Promise<void> {
   const cache = await prepareCache({ dataRoot: root, size, rows: chosen, progress: false });
   const usable = chosen.filter((r) => cache.has(r.sha256));
   if (usable.length === 0) fail(`none of the chosen images in ${root} could be decoded`);
-  await tf.setBackend("cpu"); // a few small transforms: any backend does
+  // A few small transforms: any backend does. initBackend also silences tfjs's Node.js banner.
+  await initBackend({ backend: "cpu", quiet: true });
   const preview = await augmentationPreview(usable.map((r) => cache.pixels(r.sha256)), size, {
     options: augment,
     seed,

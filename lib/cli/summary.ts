@@ -4,8 +4,9 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import { parseArgs } from "node:util";
+import { initBackend } from "../backend.ts";
 import { fail } from "../errors.ts";
 import {
   baselineCnn,
@@ -38,7 +39,7 @@ export async function main(args: string[]): Promise<void> {
   if (!Number.isInteger(size) || size < 32) {
     fail(`--size must be an integer >= 32, got '${values.size}'`, { exitCode: 2 });
   }
-  await tf.setBackend("cpu"); // building only; no computation
+  await initBackend({ backend: "cpu", quiet: true }); // building only; no computation
   let model: tf.LayersModel;
   if (values.model === "mobilenetv2") model = await mobileNetV2Classifier({ inputSize: size });
   else if (values.model === "baseline") model = baselineCnn({ inputSize: size });

@@ -3,8 +3,17 @@ import { main } from "../../lib/cli/summary.ts";
 import { CxrError } from "../../lib/errors.ts";
 import { captureLog as capture } from "./_capture.ts";
 
-Deno.test("cxr summary prints the parameter counts", async () => {
-  const mobilenet = await capture(() => main(["--model", "mobilenetv2"]));
+Deno.test("cxr summary prints the parameter counts, and no tfjs banner", async () => {
+  const warn = console.warn;
+  const warned: string[] = [];
+  console.warn = (...a: unknown[]) => void warned.push(a.join(" "));
+  let mobilenet: string;
+  try {
+    mobilenet = await capture(() => main(["--model", "mobilenetv2"]));
+  } finally {
+    console.warn = warn;
+  }
+  assert.ok(!warned.join("\n").includes("TensorFlow.js in Node.js"), warned.join("\n"));
   assert.match(mobilenet, /Total params: 2,260,546/);
   assert.match(mobilenet, /block_16_project_BN \(BatchNormalization\)/);
   const baseline = await capture(() => main(["--model", "baseline", "--size", "64"]));
