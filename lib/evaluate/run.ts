@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { checkpointBasename, type ExperimentConfig } from "../config.ts";
 import { fail } from "../errors.ts";
 import {
+  camClassOf,
   camGrid,
   disposeGradCam,
   gradCam,
@@ -172,13 +173,14 @@ async function gradcamGrid(
     const chunk = order.slice(start, start + 4);
     const gray = chunk.map(({ i }) => images.pixels(rows[i].sha256));
     const x = toModelInput(gray, size, chunk.length);
-    const heats = gradCam(model, x, { layerName: opts.layerName, classIndex: 1 });
+    const classIndex = chunk.map(({ outcome }) => camClassOf(outcome));
+    const heats = gradCam(model, x, { layerName: opts.layerName, classIndex });
     x.dispose();
     for (const [k, { outcome, i }] of chunk.entries()) {
       tiles.push({
         outcome,
         png: await overlayHeatmap(gray[k], heats[k], size),
-        caption: `p=${predictions[i].prob.toFixed(3)}  ${rows[i].patientId}`,
+        caption: `p=${predictions[i].prob.toFixed(3)}\n${rows[i].patientId}`,
       });
     }
   }
@@ -356,7 +358,7 @@ export async function evaluateRun(opts: EvaluateOptions): Promise<EvaluateResult
         threshold,
         perOutcome,
         layerName: opts.camLayer,
-        title: `Grad-CAM, ${name}, ${split} (PNEUMONIA score)`,
+        title: `Grad-CAM, ${name}, ${split} (heat for the predicted class)`,
       });
       gradcam = "gradcam_grid.png";
       await writeFileAtomic(file(gradcam), png);

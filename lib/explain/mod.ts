@@ -16,6 +16,7 @@
  */
 export { defaultCamLayer, disposeGradCam, gradCam, type GradCamOptions } from "./gradcam.ts";
 export {
+  camClassOf,
   camGrid,
   type GridTile,
   jet,

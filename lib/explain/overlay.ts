@@ -6,6 +6,7 @@
  */
 import { Buffer } from "node:buffer";
 import sharp from "sharp";
+import { CLASS_NAMES } from "../metrics/mod.ts";
 import { imageGrid } from "../plots/mod.ts";
 
 /** Jet colormap: 0 -> dark blue, 0.5 -> green, 1 -> dark red. */
@@ -59,6 +60,14 @@ const OUTCOME_NAMES: Record<Outcome, string> = {
 };
 
 /**
+ * The class whose score a Grad-CAM tile of this outcome explains: the predicted one (1 for
+ * positives), so true and false negatives show what drove the NORMAL call.
+ */
+export function camClassOf(outcome: Outcome): 0 | 1 {
+  return outcome === "TP" || outcome === "FP" ? 1 : 0;
+}
+
+/**
  * Up to `perOutcome` indices per outcome, the most confident first (TP and FP by highest
  * probability, TN and FN by lowest), so the grid shows the clearest successes and the worst
  * mistakes.
@@ -89,7 +98,8 @@ export interface GridTile {
 
 /**
  * PNG grid: one row per outcome (TP, FP, TN, FN; empty outcomes say "none"), tiles of `tile`
- * pixels with their captions below.
+ * pixels with their captions below. Each row's note names the class its heat is for, the
+ * predicted one (PNEUMONIA for TP and FP, NORMAL for TN and FN), as {@linkcode camClassOf} picks.
  */
 export function camGrid(
   tiles: GridTile[],
@@ -97,7 +107,7 @@ export function camGrid(
 ): Promise<Uint8Array> {
   const rows = OUTCOMES.map((outcome) => ({
     label: outcome,
-    note: OUTCOME_NAMES[outcome],
+    note: `${OUTCOME_NAMES[outcome]}\nheat: ${CLASS_NAMES[camClassOf(outcome)]}`,
     tiles: tiles.filter((t) => t.outcome === outcome),
   }));
   return imageGrid(rows, { tile: opts.tile ?? 224, title: opts.title, fontSize: 12 });

@@ -61,8 +61,9 @@ Deno.test("evaluateRun: predictions, metrics, report, figures and Grad-CAM grid 
       }
     }
     const grid = await sharp(await readFile(join(out, "gradcam_grid.png"))).metadata();
-    // Tiles are 128 px (inputs under 128 px are shown at 128); 2 per row, 4 rows, title 36 px.
-    assert.deepEqual([grid.width, grid.height], [150 + 2 * 136, 36 + 4 * 158]);
+    // Tiles are 128 px (inputs under 128 px are shown at 128); 2 per row, 4 rows, title 36 px;
+    // two caption lines (p, then patient id): 22 + 15 px.
+    assert.deepEqual([grid.width, grid.height], [150 + 2 * 136, 36 + 4 * (128 + 37 + 8)]);
 
     const official = await evaluateRun({
       runDir,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import sharp from "sharp";
-import { camGrid, jet, overlayHeatmap, pickExamples } from "../../lib/explain/mod.ts";
+import { camClassOf, camGrid, jet, overlayHeatmap, pickExamples } from "../../lib/explain/mod.ts";
 
 const SIZE = 16;
 /** Square of bright pixels: rows 2..5, columns 9..12. */
@@ -43,4 +43,9 @@ Deno.test("pickExamples and camGrid: most confident per outcome, grid size", asy
   const meta = await sharp(png).metadata();
   // 150 px labels + 2 columns of (32 + 8); 4 rows of (32 + 22 caption + 8) + 8 top margin.
   assert.deepEqual([meta.width, meta.height], [150 + 2 * 40, 8 + 4 * 62]);
+});
+
+Deno.test("camClassOf: the heat is for the predicted class", () => {
+  // Negatives explain NORMAL: a PNEUMONIA CAM of a confident NORMAL call is near zero everywhere.
+  assert.deepEqual(["TP", "FP", "TN", "FN"].map((o) => camClassOf(o as "TP")), [1, 1, 0, 0]);
 });
