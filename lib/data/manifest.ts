@@ -12,7 +12,7 @@ import sharp from "sharp";
 import { CxrError } from "../errors.ts";
 import { writeFileAtomic } from "../util/atomic.ts";
 import { progress } from "../util/progress.ts";
-import { formatCsv, parseCsvRecords } from "../util/csv.ts";
+import { csvRowWhere, formatCsv, parseCsvRecords } from "../util/csv.ts";
 import { mapPool } from "./_pool.ts";
 import { discoverImages, type Layout } from "./discover.ts";
 import { patientKey } from "./patient_id.ts";
@@ -125,10 +125,13 @@ export function formatManifest(rows: readonly ManifestRow[]): string {
   return formatCsv(MANIFEST_COLUMNS, rows);
 }
 
-/** Parses manifest CSV text; `source` names the file in error messages. */
+/**
+ * Parses manifest CSV text; `source` names the file in error messages, with the row (1 = the
+ * first data row) and its line, as the predictions CSV errors do. Manifests have no blank lines.
+ */
 export function parseManifest(text: string, source: string): ManifestRow[] {
   return parseCsvRecords(text, source, MANIFEST_COLUMNS).map((r, k) => {
-    const where = `${source} row ${k + 2}`;
+    const where = csvRowWhere(source, k);
     const label = r.label as Label;
     if (!LABELS.includes(label)) {
       throw new CxrError(`${where}: label '${r.label}' must be NORMAL or PNEUMONIA`);

@@ -8,7 +8,7 @@
 import { readFile } from "node:fs/promises";
 import { fail } from "../errors.ts";
 import { writeFileAtomic } from "../util/atomic.ts";
-import { formatCsv, parseCsv } from "../util/csv.ts";
+import { csvRowWhere, formatCsv, parseCsv } from "../util/csv.ts";
 import { CLASS_NAMES } from "./report.ts";
 
 /** One prediction. */
@@ -58,7 +58,7 @@ export function parsePredictionsCsv(text: string, source: string): PredictionRow
   // Blank lines are skipped but still counted, so row and line numbers match the file.
   return records.slice(1).flatMap((rec, k) => {
     if (blank(rec)) return [];
-    const where = `${source}: row ${k + 1} (line ${k + 2}), column`;
+    const where = `${csvRowWhere(source, k)}, column`;
     const rawLabel = rec[labelCol] ?? "";
     const label = parseLabel(rawLabel);
     if (label === undefined) {

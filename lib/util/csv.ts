@@ -64,16 +64,25 @@ export function parseCsvRecords(
       );
     }
   }
-  return body.filter((r) => !(r.length === 1 && r[0] === "")).map((r, k) => {
+  // Blank lines are skipped but still counted, so row and line numbers match the file.
+  return body.flatMap((r, k) => {
+    if (r.length === 1 && r[0] === "") return [];
     if (r.length !== header.length) {
       throw new CxrError(
-        `${source} row ${
-          k + 2
-        }: ${r.length} fields, header has ${header.length}; fix or regenerate the file`,
+        `${csvRowWhere(source, k)}: ${r.length} fields, header has ${header.length}; ` +
+          `fix or regenerate the file`,
       );
     }
-    return Object.fromEntries(header.map((h, j) => [h, r[j]]));
+    return [Object.fromEntries(header.map((h, j) => [h, r[j]]))];
   });
+}
+
+/**
+ * Where data row `k` (0-based, the header not counted) of `source` is, for error messages:
+ * `"f.csv: row 1 (line 2)"` (the line assumes no line breaks inside quoted fields).
+ */
+export function csvRowWhere(source: string, k: number): string {
+  return `${source}: row ${k + 1} (line ${k + 2})`;
 }
 
 /** One CSV field, quoted only when it must be; `null`/`undefined` become an empty field. */

@@ -77,7 +77,7 @@ Deno.test("parseManifest rejects bad fields naming file and row; flat rows keep 
   const bad = good.replace("NORMAL,", "HEALTHY,");
   assert.throws(
     () => parseManifest(bad, "m.csv"),
-    (e) => e instanceof CxrError && /m\.csv row 2: label 'HEALTHY'/.test(e.message),
+    (e) => e instanceof CxrError && /m\.csv: row 1 \(line 2\): label 'HEALTHY'/.test(e.message),
   );
   assert.throws(() => parseManifest(good.replace(",3,4,", ",3,x,"), "m.csv"), /width\/height/);
 });

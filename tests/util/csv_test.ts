@@ -20,8 +20,10 @@ Deno.test("formatCsv quotes only where needed and round-trips through parseCsv",
 Deno.test("parseCsvRecords names the file, row and column on bad input", () => {
   assert.throws(
     () => parseCsvRecords("a,b\n1\n", "f.csv"),
-    (e) => e instanceof CxrError && /f\.csv row 2/.test(e.message),
+    (e) => e instanceof CxrError && /^f\.csv: row 1 \(line 2\): 1 fields/.test(e.message),
   );
+  // A blank line is skipped but counted: the bad row is the third, on line 4.
+  assert.throws(() => parseCsvRecords("a,b\n1,2\n\n3\n", "f.csv"), /f\.csv: row 3 \(line 4\)/);
   assert.throws(() => parseCsvRecords("a\n1\n", "f.csv", ["a", "b"]), /missing column 'b'/);
   assert.throws(() => parseCsvRecords("", "f.csv"), /empty CSV/);
 });
