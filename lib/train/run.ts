@@ -15,6 +15,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { checkpointBasename, type ExperimentConfig } from "../config.ts";
 import { CxrError, fail } from "../errors.ts";
 import {
@@ -24,6 +25,7 @@ import {
   readSplit,
   sampleRows,
   scanDataset,
+  type ScanResult,
   type Split,
   splitDataset,
   writeSplit,
@@ -139,10 +141,10 @@ export function stratifiedSubset(
 async function runSplit(
   config: ExperimentConfig,
   splitsDir: string,
+  scan: ScanResult | null,
   print: (s: string) => void,
 ): Promise<Split> {
-  if (await exists(`${splitsDir}/train.csv`)) return readSplit(splitsDir);
-  const scan = await scanDataset(config.dataRoot, { progress: false });
+  if (!scan) return readSplit(splitsDir);
   let split = splitDataset(scan.rows, {
     strategy: config.split,
     seed: config.seed,
@@ -229,14 +231,18 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
       );
     }
   }
-  // Model and stage plan first: a bad fineTuneFrom fails before anything is written.
+  // Model and stage plan first: bad weights or fineTuneFrom fail before anything is written.
   const last = await loadLast(paths.last);
   const resumed = last !== null;
   const model = last?.model ?? await withSeededRandom(config.seed, () => buildModel(config));
   const stages = planStages(config, model);
+  // The dataset too (unless the run already has its split): a bad data root leaves no folder.
+  const scan = await exists(join(paths.splits, "train.csv"))
+    ? null
+    : await scanDataset(config.dataRoot, { progress: false });
   await writeJsonAtomic(paths.config, config);
 
-  const split = await runSplit(config, paths.splits, print);
+  const split = await runSplit(config, paths.splits, scan, print);
   const images: ImageCache = await prepareCache({
     dataRoot: config.dataRoot,
     size: config.inputSize,

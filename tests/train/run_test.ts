@@ -1,0 +1,34 @@
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { initBackend } from "../../lib/backend.ts";
+import { loadConfig } from "../../lib/config.ts";
+import { CxrError } from "../../lib/errors.ts";
+import { trainRun } from "../../lib/train/mod.ts";
+import { exists } from "../../lib/util/fs.ts";
+
+Deno.test("trainRun: a missing data root or weights folder fails before the run folder exists", async () => {
+  await initBackend({ backend: "cpu", quiet: true });
+  const dir = await mkdtemp(join(tmpdir(), "cxr-trainrun-"));
+  try {
+    const base = { inputSize: 32, subsetPerClass: 4 };
+    const noData = await loadConfig({
+      overrides: { ...base, model: "baseline", dataRoot: join(dir, "no-data") },
+    });
+    const runDir = join(dir, "run");
+    await assert.rejects(
+      trainRun({ config: noData, runDir, print: () => {} }),
+      (e) => e instanceof CxrError && /data root .*no-data does not exist/.test(e.message),
+    );
+    assert.equal(await exists(runDir), false, "no empty run folder is left behind");
+
+    const noWeights = await loadConfig({
+      overrides: { ...base, model: "mobilenetv2", weightsDir: join(dir, "no-weights") },
+    });
+    await assert.rejects(trainRun({ config: noWeights, runDir, print: () => {} }), CxrError);
+    assert.equal(await exists(runDir), false);
+  } finally {
+    await rm(dir, { recursive: true });
+  }
+});
