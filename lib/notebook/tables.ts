@@ -1,6 +1,7 @@
 /**
  * Metrics as table rows for `showTable` (HTML via arquero): the classification report, the
- * confusion matrix, and the scalar metrics with their bootstrap intervals.
+ * confusion matrix, the scalar metrics with their bootstrap intervals, and one row per seed.
+ * Undefined metrics (NaN, or null once read back from JSON) print as "n/a".
  *
  * @module
  */
@@ -44,4 +45,20 @@ export function scalarRows(m: MetricsSummary): Record<string, string>[] {
     const ci = m.ci?.[key];
     return { metric: key, value: f4(m[key]), "95% CI": ci ? `[${f4(ci[0])}, ${f4(ci[1])}]` : "" };
   });
+}
+
+/**
+ * One row per seed's run: accuracy, sensitivity, specificity and ROC AUC (n/a where undefined,
+ * as the AUC of a one-class test set is).
+ */
+export function perSeedRows(
+  runs: { seed: number; metrics: MetricsSummary }[],
+): Record<string, string | number>[] {
+  return runs.map(({ seed, metrics: m }) => ({
+    seed,
+    accuracy: f4(m.accuracy),
+    sensitivity: f4(m.sensitivity),
+    specificity: f4(m.specificity),
+    "ROC AUC": f4(m.roc_auc),
+  }));
 }

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { summarizeMetrics } from "../../lib/metrics/mod.ts";
-import { classificationRows, confusionRows, scalarRows } from "../../lib/notebook/tables.ts";
+import {
+  classificationRows,
+  confusionRows,
+  perSeedRows,
+  scalarRows,
+} from "../../lib/notebook/tables.ts";
 
 // y = 0,0,1,1 with p = 0.1,0.6,0.7,0.2: TN 1, FP 1, FN 1, TP 1.
 const m = summarizeMetrics([0, 0, 1, 1], [0.1, 0.6, 0.7, 0.2]);
@@ -36,4 +41,19 @@ Deno.test("confusionRows and scalarRows", () => {
   assert.equal(s[0]["95% CI"], ""); // no bootstrap
   // AUC: pairs (pos, neg): (0.7 > 0.1), (0.7 > 0.6), (0.2 > 0.1), (0.2 < 0.6) -> 3/4
   assert.equal(s.find((r) => r.metric === "roc_auc")!.value, "0.7500");
+});
+
+Deno.test("perSeedRows: four decimals; a null AUC (one-class set, read from JSON) is n/a", () => {
+  const oneClass = JSON.parse(JSON.stringify(summarizeMetrics([1, 1], [0.9, 0.4])));
+  assert.equal(oneClass.roc_auc, null);
+  assert.deepEqual(perSeedRows([{ seed: 1, metrics: m }, { seed: 2, metrics: oneClass }]), [
+    {
+      seed: 1,
+      accuracy: "0.5000",
+      sensitivity: "0.5000",
+      specificity: "0.5000",
+      "ROC AUC": "0.7500",
+    },
+    { seed: 2, accuracy: "0.5000", sensitivity: "0.5000", specificity: "0.0000", "ROC AUC": "n/a" },
+  ]);
 });
