@@ -323,6 +323,40 @@ function caveats(data: DataFacts | undefined): string {
   return items.map((s) => `- ${s}`).join("\n");
 }
 
+/** `a`, `b` and `c`: run folders as code spans. */
+const runNames = (runs: readonly RunRecord[]) => {
+  const names = runs.map((r) => `\`${r.dir}\``);
+  return names.length < 2 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+};
+
+/** Where the runs' configs depart from the paper's training, read from each config.json. */
+function trainingDeviations(runs: readonly RunRecord[]): string {
+  const items: string[] = [];
+  // The cache holds the frozen base's output of augmented images, so the augmentation is drawn
+  // when the cache is built, not per epoch.
+  const cached = runs.filter((r) => r.config.cacheFrozenFeatures && r.config.augment?.enabled);
+  const views = [...new Set(cached.map((r) => r.config.augmentViews ?? 1))].sort((a, b) => a - b);
+  for (const v of views) {
+    const these = cached.filter((r) => (r.config.augmentViews ?? 1) === v);
+    items.push(
+      `Frozen-feature cache (${runNames(these)}): the frozen base's output was computed once per ` +
+        `stage, with augmentViews = ${v}, so each training image's augmentation was drawn once ` +
+        (v === 1
+          ? "(one fixed augmented view per image, reused every epoch) "
+          : `(${v} fixed augmented views per image, cycled over the epochs) `) +
+        `instead of afresh every epoch as in the paper. Train with \`--no-feature-cache\` for ` +
+        `per-epoch augmentation.`,
+    );
+  }
+  const plain = runs.filter((r) => r.config.augment && !r.config.augment.enabled);
+  if (plain.length > 0) {
+    items.push(`No augmentation (${runNames(plain)}); the paper augments every training image.`);
+  }
+  return items.length === 0
+    ? "_None recorded in the runs' configs._"
+    : items.map((s) => `- ${s}`).join("\n");
+}
+
 function runList(runs: readonly RunRecord[]): string {
   if (runs.length === 0) return "_No run directories found._";
   return table(
@@ -375,6 +409,8 @@ export function formatReport(input: ReportInput): string {
     );
   }
   out.push(
+    "## Deviations from the paper's training",
+    trainingDeviations(runs),
     "## Data caveats",
     caveats(input.data),
     "## Environment",

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ManifestRow } from "../../lib/data/mod.ts";
@@ -103,6 +103,11 @@ Deno.test("writeReport: paper table with mean ± SD, per-run CIs, McNemar, cavea
     // data caveats from the counts: 1 of 3 at original resolution, 1 duplicate group
     assert.match(markdown, /Only 1 of 3 images \(33%\)/);
     assert.match(markdown, /1 groups of exact duplicates \(1 extra copies\)/);
+    // the MobileNetV2 runs (quick defaults) cached one augmented view per image
+    assert.match(
+      markdown,
+      /augmentViews = 1, .*\(one fixed augmented view per image, reused every epoch\)/,
+    );
     // per-run CI rows, one per evaluated run (the patient run has none)
     assert.equal(
       lines.filter((l) => /^\| [a-z].*\| \d+ \| 10 \| /.test(l) && l.includes("[")).length,
@@ -168,4 +173,35 @@ Deno.test("dataFacts: squashed vs original, duplicates, patients, folders", () =
     patients: 3,
     perFolder: { train: { NORMAL: 3, PNEUMONIA: 1 } },
   });
+});
+
+Deno.test("writeReport: runs trained from the frozen-feature cache say augmentation was drawn once", async () => {
+  const root = await mkdtemp(join(tmpdir(), "cxr-report-"));
+  try {
+    const runs = join(root, "runs");
+    const mobile = join(runs, "mobilenetv2-seed1");
+    await fakeRun(mobile, { model: "mobilenetv2", split: "paper", seed: 1, wrong: [] });
+    // This run kept 3 augmented views per image in its cache.
+    const config = JSON.parse(await readFile(join(mobile, "config.json"), "utf8"));
+    assert.equal(config.cacheFrozenFeatures, true);
+    await writeFile(join(mobile, "config.json"), JSON.stringify({ ...config, augmentViews: 3 }));
+    // The baseline trains without the cache: augmentation per epoch, as in the paper.
+    await fakeRun(join(runs, "baseline-seed1"), {
+      model: "baseline",
+      split: "paper",
+      seed: 1,
+      wrong: [],
+    });
+    const { markdown } = await writeReport({ runs: [runs], outDir: join(root, "out") });
+    const section = markdown.split("## Deviations from the paper's training\n\n")[1]
+      .split("\n\n## ")[0];
+    const items = section.split("\n");
+    assert.equal(items.length, 1, section);
+    assert.match(items[0], /^- Frozen-feature cache \(`[^`]*mobilenetv2-seed1`\)/);
+    assert.match(items[0], /augmentViews = 3, .*drawn once \(3 fixed augmented views per image/);
+    assert.match(items[0], /instead of afresh every epoch as in the paper/);
+    assert.ok(!section.includes("baseline"), section);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
 });
