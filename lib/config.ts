@@ -26,7 +26,10 @@ import { CxrError, fail } from "./errors.ts";
 export type ModelName = "mobilenetv2" | "baseline";
 /** How the data is split (see lib/data): image-level 80/10/10, patient-level, or Kaggle folders. */
 export type SplitStrategy = "paper" | "patient" | "official";
-/** `quick`: a small subset at a small input for a smoke run; `full`: the paper's protocol. */
+/**
+ * `quick`: a balanced subset of 48 per class at a small input for a smoke run; `full`: the
+ * paper's protocol.
+ */
 export type Profile = "quick" | "full";
 
 /** Augmentation ranges (see lib/augment). A range of 0 disables that transform. */
@@ -94,7 +97,10 @@ export interface ExperimentConfig {
   cacheFrozenFeatures: boolean;
   /** Augmented views per training image kept in the feature cache. Default 1. */
   augmentViews: number;
-  /** Images per class in a stratified training subset; 0 = all. Default 0 (quick: 48). */
+  /**
+   * Train on a balanced subset of this many images per class (the same number of NORMAL and
+   * PNEUMONIA, not the data's class ratio); 0 = all. Default 0 (quick: 48).
+   */
   subsetPerClass: number;
   /** Basename of the best checkpoint folder. Default "best_<model>_chestxray". */
   checkpointName: string;
@@ -131,7 +137,7 @@ const PAPER_DEFAULTS: ExperimentConfig = {
   weightsDir: "",
 };
 
-/** What `quick` changes: a stratified 48+48 training subset at 96 px, 1+1 epochs. */
+/** What `quick` changes: a balanced subset of 48 per class at 96 px, 1+1 epochs. */
 const QUICK: Partial<ExperimentConfig> = {
   profile: "quick",
   inputSize: 96,

@@ -20,7 +20,7 @@ const USAGE = `usage: deno task reproduce [flags]
 Runs notebooks/*.ipynb in name order with Deno's Jupyter kernel and stores every output.
 
 flags:
-  --profile quick|full   quick: small subset, minutes; full: the paper's protocol, hours
+  --profile quick|full   quick: balanced subset of 48 per class, minutes; full: the paper's protocol, hours
                          (default: $${PARAM_ENV.profile}, else full)
   --only PREFIX[,...]    run only notebooks whose name starts with PREFIX (e.g. --only 03)
   --notebooks DIR        folder of notebooks (default: notebooks/)

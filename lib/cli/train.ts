@@ -30,7 +30,7 @@ from the last completed epoch.
   --model NAME           mobilenetv2 (default) | baseline
   --split NAME           patient (default) | paper | official
   --profile NAME         full (default: the paper's protocol, 224 px, 5+10 epochs)
-                         | quick (96 px, 48 images per class, 1+1 epochs)
+                         | quick (96 px, balanced subset of 48 per class, 1+1 epochs)
   --config FILE          JSON with config fields (lib/config.ts); flags override it
   --data DIR             dataset root (default: CXR_DATA_DIR, else data/chest_xray)
   --weights DIR          ImageNet weights (default: CXR_WEIGHTS_DIR, else data/weights/...)
@@ -41,7 +41,8 @@ from the last completed epoch.
   --stage1-epochs N      epochs with the base frozen
   --stage2-epochs N      fine-tuning epochs
   --fine-tune-from NAME  first base layer trained in stage 2 (default block_13_expand)
-  --subset N             train on N images per class (0 = all)
+  --subset N             train on a balanced subset of N per class (0 = all); validation
+                         and test get a quarter as many per class (at least 4)
   --no-feature-cache     run the frozen part every epoch (fresh augmentation, slower)
   --no-augment           no augmentation
 `;

@@ -1,5 +1,5 @@
 /**
- * Seeded per-class samples of manifest rows: small stratified subsets for quick runs, previews
+ * Seeded per-class samples of manifest rows: small balanced subsets for quick runs, previews
  * and sample grids.
  *
  * @module

@@ -323,6 +323,20 @@ function caveats(data: DataFacts | undefined): string {
   return items.map((s) => `- ${s}`).join("\n");
 }
 
+/** The warning for `quick` runs, with their subset sizes from config.json. */
+function quickNote(runs: readonly RunRecord[]): string {
+  const sizes = [
+    ...new Set(
+      runs.filter((r) => r.config.profile === "quick").map((r) => r.config.subsetPerClass),
+    ),
+  ].sort((a, b) => a - b);
+  const subset = sizes.length === 1 && sizes[0] === 0
+    ? "all images"
+    : `a balanced subset of ${sizes.filter((n) => n > 0).join(" or ")} per class`;
+  return `The \`quick\` profile trains on ${subset} at a small input for 1+1 epochs: its numbers ` +
+    "show that the pipeline runs end to end, not what the models can do.";
+}
+
 /** `a`, `b` and `c`: run folders as code spans. */
 const runNames = (runs: readonly RunRecord[]) => {
   const names = runs.map((r) => `\`${r.dir}\``);
@@ -386,9 +400,7 @@ export function formatReport(input: ReportInput): string {
       profiles.map((p) => `\`${p}\``).join(", ") || "none"
     }; ` +
     `seeds: ${seeds.join(", ") || "none"}; runs: ${runs.length}.` +
-    (profiles.includes("quick")
-      ? " **The `quick` profile trains on a small subset at a small input for 1+1 epochs: its numbers show that the pipeline runs end to end, not what the models can do.**"
-      : ""),
+    (profiles.includes("quick") ? ` **${quickNote(runs)}**` : ""),
     "## The paper's results beside ours (MobileNetV2)",
     "Ours: mean ± SD over seeds (sample SD; one value when one seed) on each protocol's held-out test set, " +
     "at the 0.5 threshold. Runs split by image or by patient pool all Kaggle folders, so they are never scored on the " +

@@ -127,7 +127,7 @@ function planStages(config: ExperimentConfig, model: tf.LayersModel): StagePlan[
   ];
 }
 
-/** Keeps `perClass` rows of each class (seeded, stratified); all when perClass is 0. */
+/** A balanced subset: `perClass` rows of each class (seeded); all when perClass is 0. */
 export function stratifiedSubset(
   rows: readonly ManifestRow[],
   perClass: number,

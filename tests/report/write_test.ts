@@ -103,6 +103,8 @@ Deno.test("writeReport: paper table with mean ± SD, per-run CIs, McNemar, cavea
     // data caveats from the counts: 1 of 3 at original resolution, 1 duplicate group
     assert.match(markdown, /Only 1 of 3 images \(33%\)/);
     assert.match(markdown, /1 groups of exact duplicates \(1 extra copies\)/);
+    // quick runs (the fixtures' profile) say how they subset the data
+    assert.match(markdown, /The `quick` profile trains on a balanced subset of 48 per class/);
     // the MobileNetV2 runs (quick defaults) cached one augmented view per image
     assert.match(
       markdown,
