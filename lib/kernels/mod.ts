@@ -101,39 +101,42 @@ export function registerGradientKernels(backendName: string): void {
     });
   }
   // The backend's own Sum stays in charge of everything but float sums over leading axes.
-  const ownSum = tf.getKernel("Sum", backendName);
-  if (ownSum) {
-    tf.unregisterKernel("Sum", backendName);
-    tf.registerKernel({
-      kernelName: "Sum",
-      backendName,
-      kernelFunc: (args) => {
-        const { x } = args.inputs as { x: tf.Tensor };
-        const { axis, keepDims } = args.attrs as unknown as {
-          axis: number | number[];
-          keepDims: boolean;
-        };
-        const axes = tf.util.parseAxisParam(axis, x.shape);
-        if (x.dtype !== "float32" || !isLeadingSum(x.shape, axes)) return ownSum.kernelFunc(args);
-        return leadingSum(x as tf.Tensor4D, keepDims);
-      },
-    });
-  }
+  specialiseKernel("Sum", backendName, (args) => {
+    const { x } = args.inputs as { x: tf.Tensor };
+    const { axis, keepDims } = args.attrs as unknown as {
+      axis: number | number[];
+      keepDims: boolean;
+    };
+    const axes = tf.util.parseAxisParam(axis, x.shape);
+    if (x.dtype !== "float32" || !isLeadingSum(x.shape, axes)) return null;
+    return leadingSum(x as tf.Tensor4D, keepDims);
+  });
   // The backend's own input gradient stays in charge of everything but 1x1 stride-1 filters.
-  const own = tf.getKernel("Conv2DBackpropInput", backendName);
-  if (own) {
-    tf.unregisterKernel("Conv2DBackpropInput", backendName);
-    tf.registerKernel({
-      kernelName: "Conv2DBackpropInput",
-      backendName,
-      kernelFunc: (args) => {
-        const { dy, filter } = args.inputs as Record<string, tf.Tensor4D>;
-        const attrs = args.attrs as unknown as Conv2DBackpropInputAttrs;
-        if (!isPointwise(filter.shape, attrs)) return own.kernelFunc(args);
-        return pointwiseBackpropInput(attrs.inputShape, dy, filter);
-      },
-    });
-  }
+  specialiseKernel("Conv2DBackpropInput", backendName, (args) => {
+    const { dy, filter } = args.inputs as Record<string, tf.Tensor4D>;
+    const attrs = args.attrs as unknown as Conv2DBackpropInputAttrs;
+    if (!isPointwise(filter.shape, attrs)) return null;
+    return pointwiseBackpropInput(attrs.inputShape, dy, filter);
+  });
+}
+
+/**
+ * Replaces `kernelName` on `backendName` with `special`, which handles the cases it knows and
+ * returns null for the rest, which go to the backend's own kernel.
+ */
+function specialiseKernel(
+  kernelName: string,
+  backendName: string,
+  special: (args: Parameters<tf.KernelFunc>[0]) => tf.Tensor | null,
+): void {
+  const own = tf.getKernel(kernelName, backendName);
+  if (!own) return;
+  tf.unregisterKernel(kernelName, backendName);
+  tf.registerKernel({
+    kernelName,
+    backendName,
+    kernelFunc: (args) => special(args) ?? own.kernelFunc(args),
+  });
 }
 
 /** tfjs warns when a gradient is replaced; replacing it is the point here. */
