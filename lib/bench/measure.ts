@@ -21,6 +21,22 @@ export interface BenchRow {
   error?: string;
 }
 
+/** The work both engines measure, so their rows compare like with like. */
+export interface BenchWorkload {
+  /** Square input side in pixels. */
+  size: number;
+  /** Images per step. */
+  batch: number;
+  /** Untimed runs before each row. */
+  warmup: number;
+  /** Timed runs per row (the median is reported). */
+  repeats: number;
+  /** Rows to measure, from "prepare", "inference", "stage1", "stage2", "full". */
+  rows: readonly string[];
+  /** Image files for the "prepare" row. */
+  files: readonly string[];
+}
+
 /** Options of {@linkcode measure}. */
 export interface MeasureOptions {
   /** Untimed runs first (compilation, allocation). Default 1. */

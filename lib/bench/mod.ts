@@ -14,6 +14,7 @@
  */
 export {
   type BenchRow,
+  type BenchWorkload,
   cpuSeconds,
   measure,
   type MeasureOptions,

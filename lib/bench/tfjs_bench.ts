@@ -12,18 +12,10 @@ import { mobileNetV2Classifier, splitAt } from "../models/mod.ts";
 import { adamW } from "../optim/mod.ts";
 import { cutBefore, trainStep } from "../train/mod.ts";
 import { foldedForward, foldedPredict } from "../kernels/mod.ts";
-import { type BenchRow, measure } from "./measure.ts";
+import { type BenchRow, type BenchWorkload, measure } from "./measure.ts";
 
 /** Options of {@linkcode runTfjsBench}. */
-export interface TfjsBenchOptions {
-  size: number;
-  batch: number;
-  warmup: number;
-  repeats: number;
-  /** Rows to measure, from "prepare", "inference", "stage1", "stage2", "full". */
-  rows: readonly string[];
-  /** Image files for the "prepare" row. */
-  files: readonly string[];
+export interface TfjsBenchOptions extends BenchWorkload {
   /** First layer fine-tuned in stage 2. Default "block_13_expand" (the training default). */
   fineTuneFrom?: string;
   /** Called after each row (progress). */

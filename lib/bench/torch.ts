@@ -5,17 +5,12 @@
  */
 import { fileURLToPath } from "node:url";
 import type { EngineResult } from "./report.ts";
-import type { BenchRow } from "./measure.ts";
+import type { BenchRow, BenchWorkload } from "./measure.ts";
 
 /** Options passed through to `torch_bench.py` (see its docstring). */
-export interface TorchBenchOptions {
+export interface TorchBenchOptions extends BenchWorkload {
+  /** PyTorch intra-op threads. */
   threads: number;
-  size: number;
-  batch: number;
-  warmup: number;
-  repeats: number;
-  rows: readonly string[];
-  files: readonly string[];
   /** Python interpreter. Default `CXR_PYTHON`, else /usr/bin/python3. */
   python?: string;
 }
