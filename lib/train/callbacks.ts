@@ -49,7 +49,8 @@ export class EarlyStopping {
       return false;
     }
     this.state.wait++;
-    return this.state.wait > this.patience;
+    // Keras: stop once `patience` epochs in a row brought no improvement.
+    return this.state.wait >= this.patience;
   }
 }
 

@@ -422,7 +422,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
       const notes = [
         saved ? "(best, saved)" : "",
         stop
-          ? `(early stop: no ${config.monitor} improvement in ${config.patience + 1} epochs)`
+          ? `(early stop: no ${config.monitor} improvement in ${config.patience} epochs)`
           : "",
         restored ? `(restored best weights of epoch ${checkpoint.state.epoch})` : "",
       ].filter(Boolean).join(" ");
