@@ -421,9 +421,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
       await writeHistory(runDir, state.history);
       const notes = [
         saved ? "(best, saved)" : "",
-        stop
-          ? `(early stop: no ${config.monitor} improvement in ${config.patience} epochs)`
-          : "",
+        stop ? `(early stop: no ${config.monitor} improvement in ${config.patience} epochs)` : "",
         restored ? `(restored best weights of epoch ${checkpoint.state.epoch})` : "",
       ].filter(Boolean).join(" ");
       await log(formatEpoch(row, totalEpochs, notes));
