@@ -110,3 +110,53 @@ export function tapWindow(
   );
   return tf.reshape(cols, [n, oh, ow, c]);
 }
+
+/**
+ * The output gradient laid out so that the input gradient is a stride-1 "valid" correlation of
+ * it with the spatially flipped filter: dy spread onto the stride grid (s-1 zeros between
+ * samples), then shifted and padded or cropped to input size + (k-1)*dilation.
+ * dx[h] = sum_i spread[h + padTop - i*dil] * W[i], i.e. a correlation over spread shifted by
+ * (kh-1)*dil - padTop.
+ */
+export function gradientFrame(dy: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
+  const spread = spreadOnStrideGrid(dy, g.strideHeight, g.strideWidth);
+  const frontH = (g.filterHeight - 1) * g.dilationHeight - g.padTop;
+  const frontW = (g.filterWidth - 1) * g.dilationWidth - g.padLeft;
+  const needH = g.inHeight + (g.filterHeight - 1) * g.dilationHeight;
+  const needW = g.inWidth + (g.filterWidth - 1) * g.dilationWidth;
+  return frame(spread, frontH, needH, frontW, needW);
+}
+
+/** Puts dy[n, oh, ow] at [n, oh*sh, ow*sw] of a zero tensor (shape [n, OH*sh, OW*sw, C]). */
+function spreadOnStrideGrid(dy: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
+  if (sh === 1 && sw === 1) return dy;
+  const [n, oh, ow, c] = dy.shape;
+  const gridded = tf.pad(tf.reshape(dy, [n * oh, 1, ow, 1, c]), [[0, 0], [0, sh - 1], [0, 0], [
+    0,
+    sw - 1,
+  ], [0, 0]]);
+  return tf.reshape(gridded, [n, oh * sh, ow * sw, c]);
+}
+
+/** Shifts `t` by `front` rows/cols (padding with zeros, or cropping if negative) to length `need`. */
+function frame(
+  t: tf.Tensor4D,
+  frontH: number,
+  needH: number,
+  frontW: number,
+  needW: number,
+): tf.Tensor4D {
+  const [, h, w] = t.shape;
+  const padded = tf.pad(t, [
+    [0, 0],
+    [Math.max(0, frontH), Math.max(0, needH - frontH - h)],
+    [Math.max(0, frontW), Math.max(0, needW - frontW - w)],
+    [0, 0],
+  ]);
+  const top = Math.max(0, -frontH);
+  const left = Math.max(0, -frontW);
+  if (top === 0 && left === 0 && padded.shape[1] === needH && padded.shape[2] === needW) {
+    return padded;
+  }
+  return tf.slice(padded, [0, top, left, 0], [-1, needH, needW, -1]);
+}

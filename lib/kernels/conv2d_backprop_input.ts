@@ -1,50 +1,53 @@
 /**
- * `Conv2DBackpropInput` of 1x1 stride-1 convolutions as one matrix product.
+ * `Conv2DBackpropInput` as a forward convolution, for backends whose own kernel is slow (wasm).
  *
- * tfjs-wasm's own kernel is a direct loop that took a third of a MobileNetV2 fine-tuning step;
- * for a 1x1 stride-1 convolution (all of MobileNetV2's expand and project layers) the input
- * gradient is `dy [rows, outC] x W^T [outC, inC]`, i.e. a 1x1 convolution of dy with the
- * transposed filter, which XNNPACK computes many times faster.
- * Other shapes go to the backend's own kernel.
+ * tfjs-wasm's own kernel is a direct single-threaded loop: it took a third of a MobileNetV2
+ * fine-tuning step and two thirds of a baseline-CNN step. The input gradient of any NHWC
+ * convolution is a stride-1 "valid" convolution of the output gradient, spread onto the stride
+ * grid and framed (see `gradientFrame`), with the filter flipped in space and its in/out
+ * channels swapped; XNNPACK computes that with its thread pool. For a 1x1 stride-1
+ * convolution (MobileNetV2's expand and project layers) that is just a 1x1 convolution of dy
+ * with the transposed filter.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { convGeometry, type ConvPad, gradientFrame } from "./_conv_geometry.ts";
 
 /** Attributes tfjs passes to `Conv2DBackpropInput`. */
 export interface Conv2DBackpropInputAttrs {
   inputShape: [number, number, number, number];
   strides: number | [number, number];
-  pad: unknown;
+  pad: ConvPad;
   dataFormat: "NHWC" | "NCHW";
-  dimRoundingMode?: string;
+  dimRoundingMode?: "floor" | "round" | "ceil";
 }
 
-/** Whether {@linkcode pointwiseBackpropInput} applies to this filter and these attributes. */
-export function isPointwise(
-  filterShape: readonly number[],
-  attrs: Conv2DBackpropInputAttrs,
-): boolean {
-  const [sh, sw] = typeof attrs.strides === "number"
-    ? [attrs.strides, attrs.strides]
-    : attrs.strides;
-  // With a 1x1 filter and stride 1, "same", "valid" and zero explicit padding all coincide.
-  const zeroPad = attrs.pad === "same" || attrs.pad === "valid" || attrs.pad === 0 ||
-    (Array.isArray(attrs.pad) && attrs.pad.flat().every((p) => p === 0));
-  return filterShape[0] === 1 && filterShape[1] === 1 && sh === 1 && sw === 1 && zeroPad &&
-    attrs.dataFormat !== "NCHW";
-}
-
-/** dX of a 1x1 stride-1 `conv2d(x, W)` (x of shape `inputShape`) given its output gradient. */
-export function pointwiseBackpropInput(
-  inputShape: [number, number, number, number],
+/** dX of `conv2d(x, W)` (x of shape `attrs.inputShape`, NHWC) given its output gradient. */
+export function conv2dBackpropInput(
   dy: tf.Tensor4D,
   filter: tf.Tensor4D,
+  attrs: Conv2DBackpropInputAttrs,
 ): tf.Tensor4D {
-  const [, , inC, outC] = filter.shape;
-  // A 1x1 convolution of dy with the transposed filter (threaded in XNNPACK, unlike matMul).
+  if (attrs.dataFormat === "NCHW") throw new Error("conv2dBackpropInput: NCHW is not supported");
+  const [kh, kw, inC, outC] = filter.shape;
   return tf.tidy(() => {
-    const wT = tf.reshape(tf.transpose(tf.reshape(filter, [inC, outC])), [1, 1, outC, inC]);
-    return tf.reshape(tf.conv2d(dy, wT as tf.Tensor4D, 1, "valid"), inputShape);
+    const g = convGeometry(
+      attrs.inputShape,
+      filter.shape,
+      attrs.strides,
+      attrs.pad,
+      1,
+      attrs.dimRoundingMode,
+    );
+    // W'[i, j, o, c] = W[kh-1-i, kw-1-j, c, o]; a 1x1 filter needs only the transpose.
+    const swapped = kh === 1 && kw === 1
+      ? tf.reshape(tf.transpose(tf.reshape(filter, [inC, outC])), [1, 1, outC, inC])
+      : tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
+    const framed = gradientFrame(dy, g);
+    return tf.reshape(
+      tf.conv2d(framed, swapped as tf.Tensor4D, 1, "valid"),
+      attrs.inputShape,
+    ) as tf.Tensor4D;
   });
 }

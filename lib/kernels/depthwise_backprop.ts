@@ -10,7 +10,13 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { convGeometry, type ConvPad, padForTaps, tapWindow } from "./_conv_geometry.ts";
+import {
+  convGeometry,
+  type ConvPad,
+  gradientFrame,
+  padForTaps,
+  tapWindow,
+} from "./_conv_geometry.ts";
 
 /** Attributes tfjs passes to the two depthwise gradient kernels. */
 export interface DepthwiseBackpropAttrs {
@@ -71,14 +77,7 @@ export function depthwiseBackpropInput(
       attrs.dimRoundingMode,
       true,
     );
-    const spread = spreadOnStrideGrid(dy, g.strideHeight, g.strideWidth);
-    // dx[h] = sum_i spread[h + padTop - i*dil] * W[i]; with the flipped filter this is a valid
-    // correlation over spread shifted by P = (kh-1)*dil - padTop.
-    const frontH = (kh - 1) * g.dilationHeight - g.padTop;
-    const frontW = (kw - 1) * g.dilationWidth - g.padLeft;
-    const needH = g.inHeight + (kh - 1) * g.dilationHeight;
-    const needW = g.inWidth + (kw - 1) * g.dilationWidth;
-    const framed = frame(spread, frontH, needH, frontW, needW);
+    const framed = gradientFrame(dy, g);
     const flipped = tf.reshape(tf.reverse(filter, [0, 1]), [kh, kw, inC * mult, 1]) as tf.Tensor4D;
     const dxAll = tf.depthwiseConv2d(framed, flipped, 1, "valid", "NHWC", [
       g.dilationHeight,
@@ -87,38 +86,4 @@ export function depthwiseBackpropInput(
     if (mult === 1) return dxAll;
     return tf.sum(tf.reshape(dxAll, [g.batch, g.inHeight, g.inWidth, inC, mult]), 4) as tf.Tensor4D;
   });
-}
-
-/** Puts dy[n, oh, ow] at [n, oh*sh, ow*sw] of a zero tensor (shape [n, OH*sh, OW*sw, C]). */
-function spreadOnStrideGrid(dy: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
-  if (sh === 1 && sw === 1) return dy;
-  const [n, oh, ow, c] = dy.shape;
-  const gridded = tf.pad(tf.reshape(dy, [n * oh, 1, ow, 1, c]), [[0, 0], [0, sh - 1], [0, 0], [
-    0,
-    sw - 1,
-  ], [0, 0]]);
-  return tf.reshape(gridded, [n, oh * sh, ow * sw, c]);
-}
-
-/** Shifts `t` by `front` rows/cols (padding with zeros, or cropping if negative) to length `need`. */
-function frame(
-  t: tf.Tensor4D,
-  frontH: number,
-  needH: number,
-  frontW: number,
-  needW: number,
-): tf.Tensor4D {
-  const [, h, w] = t.shape;
-  const padded = tf.pad(t, [
-    [0, 0],
-    [Math.max(0, frontH), Math.max(0, needH - frontH - h)],
-    [Math.max(0, frontW), Math.max(0, needW - frontW - w)],
-    [0, 0],
-  ]);
-  const top = Math.max(0, -frontH);
-  const left = Math.max(0, -frontW);
-  if (top === 0 && left === 0 && padded.shape[1] === needH && padded.shape[2] === needW) {
-    return padded;
-  }
-  return tf.slice(padded, [0, top, left, 0], [-1, needH, needW, -1]);
 }

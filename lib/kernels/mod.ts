@@ -4,7 +4,8 @@
  * The wasm backend has no `Conv2DBackpropFilter`, `DepthwiseConv2dNativeBackpropFilter` or
  * `DepthwiseConv2dNativeBackpropInput`, so it cannot train a MobileNetV2 at all; these are
  * composed from its fast kernels (XNNPACK matrix products, depthwise convolutions,
- * elementwise products and sums). `FusedBatchNorm`'s gradient is replaced for all backends
+ * elementwise products and sums). Its own `Conv2DBackpropInput` is a single-threaded direct loop,
+ * so that one is replaced by a forward convolution too. `FusedBatchNorm`'s gradient is replaced for all backends
  * (see `batch_norm_grad.ts`). `initBackend` calls {@linkcode registerGradientKernels}.
  *
  * ```ts
@@ -26,11 +27,7 @@ import {
 } from "./depthwise_backprop.ts";
 import { batchNormGradConfig } from "./batch_norm_grad.ts";
 import { isLeadingSum, leadingSum } from "./leading_sum.ts";
-import {
-  type Conv2DBackpropInputAttrs,
-  isPointwise,
-  pointwiseBackpropInput,
-} from "./conv2d_backprop_input.ts";
+import { conv2dBackpropInput, type Conv2DBackpropInputAttrs } from "./conv2d_backprop_input.ts";
 
 export { conv2dBackpropFilter, transposedProduct } from "./conv2d_backprop_filter.ts";
 export type { Conv2DBackpropFilterAttrs } from "./conv2d_backprop_filter.ts";
@@ -38,7 +35,8 @@ export { depthwiseBackpropFilter, depthwiseBackpropInput } from "./depthwise_bac
 export type { DepthwiseBackpropAttrs } from "./depthwise_backprop.ts";
 export { batchNormGradConfig } from "./batch_norm_grad.ts";
 export { isLeadingSum, leadingSum } from "./leading_sum.ts";
-export { isPointwise, pointwiseBackpropInput } from "./conv2d_backprop_input.ts";
+export { conv2dBackpropInput } from "./conv2d_backprop_input.ts";
+export type { Conv2DBackpropInputAttrs } from "./conv2d_backprop_input.ts";
 export {
   type FoldedForward,
   foldedForward,
@@ -111,12 +109,12 @@ export function registerGradientKernels(backendName: string): void {
     if (x.dtype !== "float32" || !isLeadingSum(x.shape, axes)) return null;
     return leadingSum(x as tf.Tensor4D, keepDims);
   });
-  // The backend's own input gradient stays in charge of everything but 1x1 stride-1 filters.
+  // The backend's own input gradient is a direct loop; only NCHW (unused here) stays with it.
   specialiseKernel("Conv2DBackpropInput", backendName, (args) => {
     const { dy, filter } = args.inputs as Record<string, tf.Tensor4D>;
     const attrs = args.attrs as unknown as Conv2DBackpropInputAttrs;
-    if (!isPointwise(filter.shape, attrs)) return null;
-    return pointwiseBackpropInput(attrs.inputShape, dy, filter);
+    if (attrs.dataFormat === "NCHW") return null;
+    return conv2dBackpropInput(dy, filter, attrs);
   });
 }
 
