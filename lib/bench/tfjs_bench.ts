@@ -57,11 +57,14 @@ export async function runTfjsBench(opts: TfjsBenchOptions): Promise<BenchRow[]> 
     }
     const step = (frozen: tf.LayersModel | null, trainable: tf.LayersModel) => {
       const optimizer = adamW({ learningRate: 1e-4 });
-      const work = () => {
+      const work = async () => {
         // The frozen part in inference mode, folded per call (its weights could have changed).
         const input = frozen ? foldedPredict(frozen, x) : x;
-        trainStep(trainable, optimizer, { x: input, y });
-        if (frozen) input.dispose();
+        try {
+          await trainStep(trainable, optimizer, { x: input, y });
+        } finally {
+          if (frozen) input.dispose();
+        }
       };
       return { work, dispose: () => optimizer.dispose() };
     };

@@ -16,6 +16,7 @@ import * as tf from "@tensorflow/tfjs";
 import { withInferenceBatchNorm } from "./_batchnorm.ts";
 import { foldedTrainForward } from "../kernels/mod.ts";
 import type { Rng } from "../util/rng.ts";
+import { assertNoGpuErrors } from "../backend.ts";
 import { type Batch, disposeBatch } from "./batches.ts";
 
 /** Loss, correct predictions and example count of one batch (or a sum over batches). */
@@ -46,14 +47,16 @@ export interface StepOptions {
 
 /**
  * One optimisation step of `trainable` on a batch whose `x` is `trainable`'s input (images, or
- * the frozen part's output). Only `trainable.trainableWeights` are updated.
+ * the frozen part's output). Only `trainable.trainableWeights` are updated. The step's work is
+ * queued synchronously; the loss and correct count are then read back asynchronously (the
+ * webgpu backend cannot read synchronously under Deno: its `dataSync` needs a canvas).
  */
-export function trainStep(
+export async function trainStep(
   trainable: tf.LayersModel,
   optimizer: tf.Optimizer,
   batch: Batch,
   options: StepOptions = {},
-): StepResult {
+): Promise<StepResult> {
   const vars = trainable.trainableWeights.map((w) => w.read() as tf.Variable);
   const run = () => {
     let correct: tf.Tensor | undefined;
@@ -66,12 +69,23 @@ export function trainStep(
       return crossEntropy(batch.y, p, batch.weights);
     }, vars);
     optimizer.applyGradients(grads);
-    const n = batch.y.shape[0];
-    const result = { lossSum: value.dataSync()[0] * n, correct: correct!.dataSync()[0], count: n };
+    // One read of [loss, correct] instead of two (each read is a GPU round trip on webgpu).
+    const both = tf.tidy(() => tf.stack([value, correct!.toFloat()]));
     tf.dispose([value, correct!, ...Object.values(grads)]);
-    return result;
+    return both;
   };
-  return options.trainBatchNorm ? run() : withInferenceBatchNorm(trainable, run);
+  const both = options.trainBatchNorm ? run() : withInferenceBatchNorm(trainable, run);
+  return await readStep(both, batch.y.shape[0]);
+}
+
+/** Reads `[mean loss, correct]` of an `n`-example batch into a StepResult, and disposes it. */
+async function readStep(both: tf.Tensor, n: number): Promise<StepResult> {
+  try {
+    const [loss, correct] = await both.data();
+    return { lossSum: loss * n, correct, count: n };
+  } finally {
+    both.dispose();
+  }
 }
 
 /** A model part as a function: input batch -> output batch, in inference mode. */
@@ -82,15 +96,15 @@ export function inferenceForward(model: tf.LayersModel): Forward {
   return (x) => model.apply(x, { training: false }) as tf.Tensor;
 }
 
-/** Loss and correct count of a batch through `forward` (no update). */
-export function evalStep(forward: Forward, batch: Batch): StepResult {
-  return tf.tidy(() => {
+/** Loss and correct count of a batch through `forward` (no update), read asynchronously. */
+export async function evalStep(forward: Forward, batch: Batch): Promise<StepResult> {
+  const both = tf.tidy(() => {
     const p = forward(batch.x);
-    const n = batch.y.shape[0];
-    const loss = crossEntropy(batch.y, p, batch.weights).dataSync()[0];
-    const correct = p.argMax(-1).equal(batch.y.argMax(-1)).sum().dataSync()[0];
-    return { lossSum: loss * n, correct, count: n };
+    const loss = crossEntropy(batch.y, p, batch.weights);
+    const correct = p.argMax(-1).equal(batch.y.argMax(-1)).sum();
+    return tf.stack([loss, correct.toFloat()]);
   });
+  return await readStep(both, batch.y.shape[0]);
 }
 
 /** Gives the input batch for a list of example indices; the caller disposes it. */
@@ -160,8 +174,9 @@ export async function runEpoch(
     try {
       if (options.optimizer && options.rng) reseedDropout(trainable, options.rng);
       const r = options.optimizer
-        ? step(trainable, options.optimizer, batch, options)
-        : evalStep(forward, batch);
+        ? await step(trainable, options.optimizer, batch, options)
+        : await evalStep(forward, batch);
+      assertNoGpuErrors();
       total.lossSum += r.lossSum;
       total.correct += r.correct;
       total.count += r.count;

@@ -21,7 +21,7 @@ Deno.test("crossEntropy is the batch mean of -log p[true], weights scale terms",
   tf.dispose([y, p, w]);
 });
 
-Deno.test("a step leaves the frozen part and all BN moving statistics unchanged", () => {
+Deno.test("a step leaves the frozen part and all BN moving statistics unchanged", async () => {
   const model = tinyModel();
   const { frozen, trainable } = splitAt(model, "front_relu");
   const { images, examples } = tinyImages(8);
@@ -29,7 +29,7 @@ Deno.test("a step leaves the frozen part and all BN moving statistics unchanged"
   const source = imageSource(images, examples, { frozen: inferenceForward(frozen) });
   const batch = source([0, 1, 2, 3, 4, 5, 6, 7]);
   const opt = adamW({ learningRate: 0.01 });
-  trainStep(trainable, opt, batch);
+  await trainStep(trainable, opt, batch);
   const after = snapshot(model);
   for (const [name, value] of before) {
     const same = value.every((v, i) => v === after.get(name)![i]);
@@ -41,7 +41,7 @@ Deno.test("a step leaves the frozen part and all BN moving statistics unchanged"
   model.dispose();
 });
 
-Deno.test("trainBatchNorm lets the trained part's BN update its moving statistics", () => {
+Deno.test("trainBatchNorm lets the trained part's BN update its moving statistics", async () => {
   const model = tinyModel();
   const { frozen, trainable } = splitAt(model, "front_relu");
   const { images, examples } = tinyImages(8);
@@ -49,7 +49,7 @@ Deno.test("trainBatchNorm lets the trained part's BN update its moving statistic
   const mean = () => Array.from(model.getLayer("bn_back").getWeights()[2].dataSync());
   const before = mean();
   const opt = adamW();
-  trainStep(trainable, opt, batch, { trainBatchNorm: true });
+  await trainStep(trainable, opt, batch, { trainBatchNorm: true });
   assert.notDeepEqual(mean(), before);
   tf.dispose([batch.x, batch.y]);
   opt.dispose();

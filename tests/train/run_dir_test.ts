@@ -34,7 +34,7 @@ Deno.test("saveLast/loadLast: a resumed model and optimizer take the same next s
   const batch = imageSource(images, examples)([0, 1, 2, 3, 4, 5, 6, 7]);
   const model = tinyModel();
   const opt = adamW({ learningRate: 0.01 });
-  trainStep(model, opt, batch);
+  await trainStep(model, opt, batch);
   await saveLast(dir, model, opt, STATE);
 
   const last = await loadLast(dir);
@@ -50,8 +50,8 @@ Deno.test("saveLast/loadLast: a resumed model and optimizer take the same next s
   for (const m of [model, last.model]) {
     (m.getLayer("dropout") as unknown as { rate: number }).rate = 0;
   }
-  trainStep(model, opt, batch);
-  trainStep(last.model, resumedOpt, batch);
+  await trainStep(model, opt, batch);
+  await trainStep(last.model, resumedOpt, batch);
   for (let i = 0; i < model.weights.length; i++) {
     const a = model.weights[i].read().dataSync(), b = last.model.weights[i].read().dataSync();
     a.forEach((v, k) =>
