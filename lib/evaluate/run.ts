@@ -174,8 +174,12 @@ async function gradcamGrid(
     const gray = chunk.map(({ i }) => images.pixels(rows[i].sha256));
     const x = toModelInput(gray, size, chunk.length);
     const classIndex = chunk.map(({ outcome }) => camClassOf(outcome));
-    const heats = gradCam(model, x, { layerName: opts.layerName, classIndex });
-    x.dispose();
+    let heats: Float32Array[];
+    try {
+      heats = await gradCam(model, x, { layerName: opts.layerName, classIndex });
+    } finally {
+      x.dispose();
+    }
     for (const [k, { outcome, i }] of chunk.entries()) {
       tiles.push({
         outcome,

@@ -59,13 +59,13 @@ export function disposeGradCam(model: tf.LayersModel): void {
 /**
  * Grad-CAM heatmaps for a batch of model inputs `[batch, height, width, channels]`: one
  * Float32Array of height*width values in [0, 1] per image (all 0 when no location raises the
- * score). Leaves no tensors behind.
+ * score). Leaves no tensors behind. Read back asynchronously (webgpu under Deno has no sync read).
  */
-export function gradCam(
+export async function gradCam(
   model: tf.LayersModel,
   input: tf.Tensor4D,
   opts: GradCamOptions = {},
-): Float32Array[] {
+): Promise<Float32Array[]> {
   const [batch, height, width] = input.shape;
   const { frozen, trainable } = partsOf(model, opts.layerName ?? defaultCamLayer(model));
   const classes = Array.isArray(opts.classIndex)
@@ -86,8 +86,12 @@ export function gradCam(
     const peak = tf.max(up, [1, 2, 3], true);
     return tf.reshape(tf.divNoNan(up, peak), [batch, height * width]);
   });
-  const data = cams.dataSync() as Float32Array;
-  cams.dispose();
+  let data: Float32Array;
+  try {
+    data = await cams.data() as Float32Array;
+  } finally {
+    cams.dispose();
+  }
   return Array.from(
     { length: batch },
     (_, b) => data.slice(b * height * width, (b + 1) * height * width),

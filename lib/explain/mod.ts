@@ -7,7 +7,7 @@
  * import { gradCam, overlayHeatmap } from "./lib/explain/mod.ts";
  * import { toModelInput } from "./lib/models/mod.ts";
  * const x = toModelInput([gray], 224, 1);
- * const [heat] = gradCam(model, x, { layerName: "out_relu", classIndex: 1 });
+ * const [heat] = await gradCam(model, x, { layerName: "out_relu", classIndex: 1 });
  * x.dispose();
  * await Deno.writeFile("cam.png", await overlayHeatmap(gray, heat, 224));
  * ```

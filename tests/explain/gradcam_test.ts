@@ -16,12 +16,12 @@ const image = Uint8Array.from({ length: SIZE * SIZE }, (_, i) => (inSquare(i) ? 
 
 const argmax = (a: Float32Array) => a.reduce((best, v, i) => (v > a[best] ? i : best), 0);
 
-Deno.test("gradCam: PNEUMONIA heat peaks on the bright square, NORMAL heat off it; no leaks", () => {
+Deno.test("gradCam: PNEUMONIA heat peaks on the bright square, NORMAL heat off it; no leaks", async () => {
   const model = squareModel(SIZE);
   assert.equal(defaultCamLayer(model), "last_conv");
   const x = toModelInput([image, image], SIZE, 2);
   const before = tf.memory().numTensors;
-  const [pos, neg] = gradCam(model, x, { layerName: "last_conv", classIndex: [1, 0] });
+  const [pos, neg] = await gradCam(model, x, { layerName: "last_conv", classIndex: [1, 0] });
   assert.equal(tf.memory().numTensors, before);
   x.dispose();
   assert.equal(pos.length, SIZE * SIZE);
