@@ -14,6 +14,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { adamWUpdateWebGpu } from "./adamw_webgpu.ts";
 
 /** Options for {@linkcode AdamW}. */
 export interface AdamWOptions {
@@ -32,6 +33,11 @@ export interface AdamWOptions {
    * `/(^|\/)(gamma|beta|bias)(_\d+)?$/`.
    */
   excludeFromWeightDecay?: RegExp;
+  /**
+   * On the webgpu backend, update each variable with three fused dispatches
+   * (`adamw_webgpu.ts`) instead of ~15 elementwise ops. Default true.
+   */
+  fuseOnWebGpu?: boolean;
 }
 
 const DEFAULT_EXCLUDE = /(^|\/)(gamma|beta|bias)(_\d+)?$/;
@@ -43,6 +49,8 @@ interface Moments {
   m: tf.Variable;
   v: tf.Variable;
 }
+
+type Update = (name: string, value: tf.Variable, grad: tf.Tensor, state: Moments) => void;
 
 type Constants = Record<
   "beta1" | "oneMinusBeta1" | "beta2" | "oneMinusBeta2" | "epsilon" | "weightDecay",
@@ -62,6 +70,8 @@ export class AdamW extends tf.Optimizer {
   readonly beta2: number;
   readonly epsilon: number;
   readonly excludeFromWeightDecay: RegExp;
+  /** See {@linkcode AdamWOptions.fuseOnWebGpu}. */
+  fuseOnWebGpu: boolean;
   #moments = new Map<string, Moments>();
   #scalars: Constants | null = null;
 
@@ -73,6 +83,7 @@ export class AdamW extends tf.Optimizer {
     this.beta2 = options.beta2 ?? 0.999;
     this.epsilon = options.epsilon ?? 1e-7;
     this.excludeFromWeightDecay = options.excludeFromWeightDecay ?? DEFAULT_EXCLUDE;
+    this.fuseOnWebGpu = options.fuseOnWebGpu ?? true;
   }
 
   /** Whether `name` gets weight decay. */
@@ -90,25 +101,52 @@ export class AdamW extends tf.Optimizer {
     // Bias corrections are plain numbers: the step count lives on the JS side.
     const c1 = 1 - this.beta1 ** t;
     const c2 = 1 - this.beta2 ** t;
-    const k = this.#constants();
+    const fused = this.fuseOnWebGpu && tf.getBackend() === "webgpu";
     tf.tidy(() => {
-      // Scalars as tensors: once per step here, not once per variable and use.
-      const [c1t, c2t, lr] = [c1, c2, this.learningRate].map((x) => tf.scalar(x));
+      const update = fused ? this.#fusedUpdate(c1, c2) : this.#opsUpdate(c1, c2);
       for (const [name, grad] of pairs) {
         if (grad == null) continue;
         const value = tf.engine().registeredVariables[name];
         if (!value) throw new Error(`AdamW: no variable named '${name}'`);
         const state = this.#moments.get(name) ?? this.#newMoments(name, value);
-        const m = state.m.mul(k.beta1).add(grad.mul(k.oneMinusBeta1));
-        const v = state.v.mul(k.beta2).add(grad.square().mul(k.oneMinusBeta2));
-        state.m.assign(m);
-        state.v.assign(v);
-        let step = m.div(c1t).div(v.div(c2t).sqrt().add(k.epsilon));
-        if (this.decays(name)) step = step.add(value.mul(k.weightDecay));
-        value.assign(value.sub(step.mul(lr)));
+        update(name, value, grad, state);
       }
     });
     this.incrementIterations();
+  }
+
+  /** The update as tfjs ops (every backend); call inside a tidy. */
+  #opsUpdate(c1: number, c2: number): Update {
+    const k = this.#constants();
+    // Scalars as tensors: once per step here, not once per variable and use.
+    const [c1t, c2t, lr] = [c1, c2, this.learningRate].map((x) => tf.scalar(x));
+    return (name, value, grad, state) => {
+      const m = state.m.mul(k.beta1).add(grad.mul(k.oneMinusBeta1));
+      const v = state.v.mul(k.beta2).add(grad.square().mul(k.oneMinusBeta2));
+      state.m.assign(m);
+      state.v.assign(v);
+      let step = m.div(c1t).div(v.div(c2t).sqrt().add(k.epsilon));
+      if (this.decays(name)) step = step.add(value.mul(k.weightDecay));
+      value.assign(value.sub(step.mul(lr)));
+    };
+  }
+
+  /** The update as three fused dispatches per variable (webgpu only); call inside a tidy. */
+  #fusedUpdate(c1: number, c2: number): Update {
+    return (name, value, grad, state) => {
+      const [m, v, w] = adamWUpdateWebGpu(value, grad, state.m, state.v, {
+        beta1: this.beta1,
+        beta2: this.beta2,
+        epsilon: this.epsilon,
+        c1,
+        c2,
+        learningRate: this.learningRate,
+        weightDecay: this.decays(name) ? this.weightDecay : 0,
+      });
+      state.m.assign(m);
+      state.v.assign(v);
+      value.assign(w);
+    };
   }
 
   /**
