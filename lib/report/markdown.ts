@@ -145,6 +145,7 @@ function ciTable(runs: readonly RunRecord[]): string {
         cell("specificity"),
         cell("roc_auc"),
         `\`${r.config.profile}\`, ${r.config.inputSize} px`,
+        r.trainingMinutes === undefined ? "-" : fmt(r.trainingMinutes, 1),
       ]);
     }
   }
@@ -160,9 +161,10 @@ function ciTable(runs: readonly RunRecord[]): string {
       "specificity [95% CI]",
       "ROC AUC [95% CI]",
       "profile",
+      "training min",
     ],
     rows,
-  );
+  ) + "\n\nTraining min: wall time from the first to the last line of the run's `train.log`.";
 }
 
 function efficiencyOf(runs: readonly RunRecord[], model: string) {

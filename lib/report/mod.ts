@@ -39,6 +39,7 @@ export {
   type EvalRecord,
   findRunDirs,
   type HistoryEntry,
+  logSpanMinutes,
   MODEL_LABELS,
   type Protocol,
   PROTOCOL_LABELS,

@@ -55,6 +55,21 @@ export interface RunRecord {
   evals: Record<string, EvalRecord>;
   history: HistoryEntry[];
   efficiency?: Efficiency;
+  /** Minutes from the first to the last line of `train.log` (see {@linkcode logSpanMinutes}). */
+  trainingMinutes?: number;
+}
+
+/**
+ * Minutes between the first and the last ISO-timestamped line of a `train.log` text: the
+ * training wall time (frozen features, both stages, checkpoints), plus any pause when the run
+ * was resumed. Undefined with fewer than two timestamped lines.
+ */
+export function logSpanMinutes(log: string): number | undefined {
+  const times = log.split("\n")
+    .map((line) => Date.parse(line.slice(0, line.indexOf(" "))))
+    .filter((t) => Number.isFinite(t));
+  if (times.length < 2) return undefined;
+  return (times[times.length - 1] - times[0]) / 60_000;
 }
 
 async function readJsonIfAny<T>(path: string): Promise<T | undefined> {
@@ -87,6 +102,7 @@ export async function readRun(dir: string): Promise<RunRecord> {
     evals,
     history: (await readJsonIfAny<HistoryEntry[]>(join(dir, "history.json"))) ?? [],
     efficiency: await readJsonIfAny<Efficiency>(join(dir, "efficiency.json")),
+    trainingMinutes: logSpanMinutes(await readFile(join(dir, "train.log"), "utf8").catch(() => "")),
   };
 }
 
