@@ -15,7 +15,7 @@
  *
  * @module
  */
-export { cutBefore, stratifiedSubset, trainRun } from "./run.ts";
+export { configDiff, cutBefore, stratifiedSubset, trainRun } from "./run.ts";
 export type { TrainRunOptions, TrainRunResult } from "./run.ts";
 export {
   crossEntropy,

@@ -201,9 +201,16 @@ async function buildModel(config: ExperimentConfig): Promise<tf.LayersModel> {
   });
 }
 
-/** Fields whose change makes a run folder a different experiment. */
-function configDiff(a: ExperimentConfig, b: ExperimentConfig): string | null {
+/**
+ * Where data and weights live, not what they are: a committed run folder read on another
+ * machine (or a clone elsewhere) holds other absolute paths for the same experiment.
+ */
+const LOCATION_FIELDS: ReadonlySet<string> = new Set(["dataRoot", "weightsDir"]);
+
+/** The first field whose change makes a run folder a different experiment, or null. */
+export function configDiff(a: ExperimentConfig, b: ExperimentConfig): string | null {
   for (const key of Object.keys(a) as (keyof ExperimentConfig)[]) {
+    if (LOCATION_FIELDS.has(key)) continue;
     if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) {
       return `${key}: ${JSON.stringify(a[key])} -> ${JSON.stringify(b[key])}`;
     }

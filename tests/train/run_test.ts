@@ -3,9 +3,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { initBackend } from "../../lib/backend.ts";
-import { loadConfig } from "../../lib/config.ts";
+import { defaultConfig, loadConfig } from "../../lib/config.ts";
 import { CxrError } from "../../lib/errors.ts";
-import { trainRun } from "../../lib/train/mod.ts";
+import { configDiff, trainRun } from "../../lib/train/mod.ts";
 import { exists } from "../../lib/util/fs.ts";
 
 Deno.test("trainRun: a missing data root or weights folder fails before the run folder exists", async () => {
@@ -31,4 +31,12 @@ Deno.test("trainRun: a missing data root or weights folder fails before the run 
   } finally {
     await rm(dir, { recursive: true });
   }
+});
+
+Deno.test("configDiff: names the first changed setting; data and weights locations do not count", () => {
+  const a = defaultConfig("full");
+  assert.equal(configDiff(a, structuredClone(a)), null);
+  const moved = { ...a, dataRoot: "/elsewhere/chest_xray", weightsDir: "/elsewhere/w" };
+  assert.equal(configDiff(a, moved), null);
+  assert.equal(configDiff(a, { ...a, seed: a.seed + 1 }), `seed: ${a.seed} -> ${a.seed + 1}`);
 });
