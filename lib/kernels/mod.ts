@@ -6,7 +6,8 @@
  * composed from its fast kernels (XNNPACK matrix products, depthwise convolutions,
  * elementwise products and sums). Its own `Conv2DBackpropInput` is a single-threaded direct loop,
  * so that one is replaced by a forward convolution too. `FusedBatchNorm`'s gradient is replaced for all backends
- * (see `batch_norm_grad.ts`). `initBackend` calls {@linkcode registerGradientKernels}.
+ * (see `batch_norm_grad.ts`). On webgpu, sums over leading axes run as a column sum
+ * (`leading_sum_webgpu.ts`). `initBackend` calls {@linkcode registerGradientKernels}.
  *
  * ```ts
  * import * as tf from "@tensorflow/tfjs";
@@ -28,6 +29,7 @@ import {
 import { batchNormGradConfig } from "./batch_norm_grad.ts";
 import { isLeadingSum, leadingSum } from "./leading_sum.ts";
 import { conv2dBackpropInput, type Conv2DBackpropInputAttrs } from "./conv2d_backprop_input.ts";
+import { leadingAxesCount, leadingSumWebGpu } from "./leading_sum_webgpu.ts";
 
 export { conv2dBackpropFilter, transposedProduct } from "./conv2d_backprop_filter.ts";
 export type { Conv2DBackpropFilterAttrs } from "./conv2d_backprop_filter.ts";
@@ -36,6 +38,8 @@ export type { DepthwiseBackpropAttrs } from "./depthwise_backprop.ts";
 export { batchNormGradConfig } from "./batch_norm_grad.ts";
 export { isLeadingSum, leadingSum } from "./leading_sum.ts";
 export { conv2dBackpropInput } from "./conv2d_backprop_input.ts";
+export { leadingAxesCount, leadingSumWebGpu } from "./leading_sum_webgpu.ts";
+export { type FlatProgram, flatProgram, runFlatProgram, type Uniform } from "./webgpu_program.ts";
 export type { Conv2DBackpropInputAttrs } from "./conv2d_backprop_input.ts";
 export {
   type FoldedForward,
@@ -86,6 +90,39 @@ export function registerGradientKernels(backendName: string): void {
   if (!registered.has("FusedBatchNorm:grad")) {
     registered.add("FusedBatchNorm:grad");
     withoutOverrideWarning(() => tf.registerGradient(batchNormGradConfig));
+  }
+  if (backendName === "webgpu" && !registered.has(backendName)) {
+    registered.add(backendName);
+    // Sums over leading axes without tfjs-webgpu's transpose and shared-memory reduction.
+    specialiseKernel("Sum", backendName, (args) => {
+      const { x } = args.inputs as { x: tf.Tensor };
+      const { axis, keepDims } = args.attrs as unknown as {
+        axis: number | number[];
+        keepDims: boolean;
+      };
+      const k = leadingAxesCount(x.shape, tf.util.parseAxisParam(axis, x.shape));
+      if (x.dtype !== "float32" || k == null || x.size === 0) return null;
+      return leadingSumWebGpu(x, k, keepDims);
+    });
+    // The filter gradient of a 1x1 stride-1 convolution (34 of MobileNetV2's 35) is one
+    // matrix product; tfjs-webgpu's own kernel loops over every pixel per filter weight.
+    specialiseKernel("Conv2DBackpropFilter", backendName, (args) => {
+      const { x, dy } = args.inputs as Record<string, tf.Tensor4D>;
+      const attrs = args.attrs as unknown as Conv2DBackpropFilterAttrs;
+      const [kh, kw, inC, outC] = attrs.filterShape;
+      const strides = typeof attrs.strides === "number"
+        ? [attrs.strides, attrs.strides]
+        : attrs.strides;
+      if (attrs.dataFormat === "NCHW" || kh !== 1 || kw !== 1 || strides.some((s) => s !== 1)) {
+        return null;
+      }
+      if (typeof attrs.pad !== "string") return null;
+      return tf.tidy(() => {
+        const rows = x.size / inC;
+        const product = tf.matMul(tf.reshape(x, [rows, inC]), tf.reshape(dy, [rows, outC]), true);
+        return tf.reshape(product, [1, 1, inC, outC]);
+      });
+    });
   }
   if (!NEEDS_CONV_GRADIENTS.has(backendName) || registered.has(backendName)) return;
   registered.add(backendName);

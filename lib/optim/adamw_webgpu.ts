@@ -9,7 +9,8 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
+import { flatProgram, runFlatProgram, type Uniform } from "../kernels/mod.ts";
 
 /** The scalars of one AdamW step. */
 export interface AdamWScalars {
@@ -26,63 +27,25 @@ export interface AdamWScalars {
 
 type Kind = "m" | "v" | "w";
 
-const WORKGROUP = 64;
+const BODY: Record<Kind, string> = {
+  // m' = m * b1 + g * (1 - b1)
+  m: "setOutputAtIndex(index, M[index] * uniforms.b1 + G[index] * uniforms.b1c);",
+  // v' = v * b2 + g^2 * (1 - b2)
+  v: "let g = G[index];\n" +
+    "setOutputAtIndex(index, V[index] * uniforms.b2 + (g * g) * uniforms.b2c);",
+  // w' = w - lr * ((m' / c1) / (sqrt(v' / c2) + eps) + wd * w)
+  w: "let w = W[index];\n" +
+    "let step = (M[index] / uniforms.c1) / (sqrt(V[index] / uniforms.c2) + uniforms.eps) " +
+    "+ w * uniforms.wd;\n" +
+    "setOutputAtIndex(index, w - step * uniforms.lr);",
+};
 
-/** The parts of tfjs-webgpu's `WebGPUProgram` used here (the package is imported lazily). */
-interface Program {
-  outputShape: number[];
-  shaderKey: string;
-  dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  variableNames: string[];
-  workgroupSize: [number, number, number];
-  size: boolean;
-  uniforms: string;
-  getUserCode: () => string;
-}
+const INPUTS: Record<Kind, string[]> = { m: ["M", "G"], v: ["V", "G"], w: ["W", "M", "V"] };
 
-interface WebGpuBackend {
-  runWebGPUProgram(
-    program: Program,
-    inputs: tf.TensorInfo[],
-    dtype: tf.DataType,
-    uniforms: { type: string; data: number[] }[],
-  ): tf.TensorInfo;
-}
-
-function program(kind: Kind, n: number): Program {
-  const body = {
-    // m' = m * b1 + g * (1 - b1)
-    m: "setOutputAtIndex(index, M[index] * uniforms.b1 + G[index] * uniforms.b1c);",
-    // v' = v * b2 + g^2 * (1 - b2)
-    v: "let g = G[index];\n" +
-      "setOutputAtIndex(index, V[index] * uniforms.b2 + (g * g) * uniforms.b2c);",
-    // w' = w - lr * ((m' / c1) / (sqrt(v' / c2) + eps) + wd * w)
-    w: "let w = W[index];\n" +
-      "let step = (M[index] / uniforms.c1) / (sqrt(V[index] / uniforms.c2) + uniforms.eps) " +
-      "+ w * uniforms.wd;\n" +
-      "setOutputAtIndex(index, w - step * uniforms.lr);",
-  }[kind];
-  return {
-    outputShape: [n],
-    shaderKey: `cxr_adamw_${kind}`,
-    dispatchLayout: { x: [0] },
-    dispatch: [Math.ceil(n / WORKGROUP), 1, 1],
-    variableNames: { m: ["M", "G"], v: ["V", "G"], w: ["W", "M", "V"] }[kind],
-    workgroupSize: [WORKGROUP, 1, 1],
-    size: true,
-    // b1c = 1 - b1 computed in float64 as the op path's scalar is: float32's 1 - 0.999 is
-    // 1.3e-5 off 0.001.
-    uniforms:
-      "b1 : f32, b1c : f32, b2 : f32, b2c : f32, c1 : f32, c2 : f32, eps : f32, lr : f32, wd : f32,",
-    getUserCode: () => `
-      fn main(index : i32) {
-        if (index < uniforms.size) {
-          ${body}
-        }
-      }`,
-  };
-}
+// b1c = 1 - b1 is computed in float64, as the op path's scalar is: float32's 1 - 0.999 is
+// 1.3e-5 off 0.001.
+const UNIFORMS =
+  "b1 : f32, b1c : f32, b2 : f32, b2c : f32, c1 : f32, c2 : f32, eps : f32, lr : f32, wd : f32,";
 
 /**
  * New `[m, v, value]` of one variable on the active webgpu backend (call inside `tf.tidy`; the
@@ -95,10 +58,7 @@ export function adamWUpdateWebGpu(
   v: tf.Tensor,
   s: AdamWScalars,
 ): [tf.Tensor, tf.Tensor, tf.Tensor] {
-  const backend = tf.backend() as unknown as WebGpuBackend;
-  const n = value.size;
-  const flat = (t: tf.Tensor): tf.TensorInfo => ({ dataId: t.dataId, shape: [n], dtype: t.dtype });
-  const uniforms = [
+  const uniforms: Uniform[] = [
     s.beta1,
     1 - s.beta1,
     s.beta2,
@@ -110,9 +70,12 @@ export function adamWUpdateWebGpu(
     s.weightDecay,
   ].map((x) => ({ type: "float32", data: [x] }));
   const run = (kind: Kind, inputs: tf.Tensor[]) =>
-    tf.engine().makeTensorFromTensorInfo(
-      backend.runWebGPUProgram(program(kind, n), inputs.map(flat), "float32", uniforms),
-    ).reshape(value.shape);
+    runFlatProgram(
+      flatProgram(`cxr_adamw_${kind}`, value.size, INPUTS[kind], UNIFORMS, BODY[kind]),
+      inputs,
+      uniforms,
+      value.shape,
+    );
   const m2 = run("m", [m, grad]);
   const v2 = run("v", [v, grad]);
   const w2 = run("w", [value, m2, v2]);
