@@ -217,6 +217,19 @@ export function maxGpuBindingBytes(): number | null {
   return device?.limits.maxStorageBufferBindingSize ?? null;
 }
 
+/**
+ * Whether this process can get a WebGPU adapter (a software one such as lavapipe counts), within
+ * `timeoutMs`. For tests that need webgpu and are skipped without it (e.g. in CI without a
+ * Vulkan driver); does not initialise the backend.
+ */
+export async function hasWebGpuAdapter(timeoutMs = 10_000): Promise<boolean> {
+  const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
+  if (!gpu) return false;
+  ensureRuntimeDir();
+  const adapter = await withTimeout(gpu.requestAdapter(), timeoutMs).catch(() => null);
+  return adapter != null;
+}
+
 /** The Vulkan loader complains on every probe when XDG_RUNTIME_DIR is unset; give it one. */
 function ensureRuntimeDir(): void {
   const dir = Deno.env.get("XDG_RUNTIME_DIR");

@@ -3,15 +3,10 @@
 // in CI without a Vulkan driver.
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { initBackend } from "../../lib/backend.ts";
+import { hasWebGpuAdapter, initBackend } from "../../lib/backend.ts";
 import { leadingAxesCount } from "../../lib/kernels/mod.ts";
 
-let timer: ReturnType<typeof setTimeout> | undefined;
-const adapter = await Promise.race([
-  navigator.gpu?.requestAdapter().catch(() => null) ?? null,
-  new Promise<null>((r) => timer = setTimeout(() => r(null), 10_000)),
-]);
-clearTimeout(timer);
+const adapter = await hasWebGpuAdapter();
 const skipped = adapter ? "" : " (skipped: no WebGPU adapter)";
 
 Deno.test("leadingAxesCount: only a prefix of the axes that keeps at least one axis", () => {

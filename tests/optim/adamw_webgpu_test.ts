@@ -2,15 +2,10 @@
 // lavapipe counts); skipped where there is none, e.g. in CI without a Vulkan driver.
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { initBackend } from "../../lib/backend.ts";
+import { hasWebGpuAdapter, initBackend } from "../../lib/backend.ts";
 import { adamW } from "../../lib/optim/mod.ts";
 
-let timer: ReturnType<typeof setTimeout> | undefined;
-const adapter = await Promise.race([
-  navigator.gpu?.requestAdapter().catch(() => null) ?? null,
-  new Promise<null>((r) => timer = setTimeout(() => r(null), 10_000)),
-]);
-clearTimeout(timer);
+const adapter = await hasWebGpuAdapter();
 const skipped = adapter ? "" : " (skipped: no WebGPU adapter)";
 
 /** Three steps of AdamW on fresh variables; their final values, by variable. */

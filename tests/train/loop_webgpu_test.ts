@@ -3,7 +3,7 @@
 // e.g. in CI without a Vulkan driver.
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { initBackend } from "../../lib/backend.ts";
+import { hasWebGpuAdapter, initBackend } from "../../lib/backend.ts";
 import { splitAt } from "../../lib/models/mod.ts";
 import { adamW } from "../../lib/optim/mod.ts";
 import { batchIndices } from "../../lib/train/batches.ts";
@@ -12,12 +12,7 @@ import { imageSource } from "../../lib/train/sources.ts";
 import { Rng } from "../../lib/util/rng.ts";
 import { tinyImages, tinyModel } from "./_fixtures.ts";
 
-let timer: ReturnType<typeof setTimeout> | undefined;
-const adapter = await Promise.race([
-  navigator.gpu?.requestAdapter().catch(() => null) ?? null,
-  new Promise<null>((r) => timer = setTimeout(() => r(null), 10_000)),
-]);
-clearTimeout(timer);
+const adapter = await hasWebGpuAdapter();
 const skipped = adapter ? "" : " (skipped: no WebGPU adapter)";
 
 Deno.test({
