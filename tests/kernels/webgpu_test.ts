@@ -3,7 +3,7 @@
 // in CI without a Vulkan driver.
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { hasWebGpuAdapter, initBackend } from "../../lib/backend.ts";
+import { assertNoGpuErrors, hasWebGpuAdapter, initBackend } from "../../lib/backend.ts";
 import { leadingAxesCount } from "../../lib/kernels/mod.ts";
 
 const adapter = await hasWebGpuAdapter();
@@ -58,6 +58,7 @@ Deno.test({
       tf.dispose([x, sum]);
     }
     assert.equal(tf.memory().numTensors, before);
+    assertNoGpuErrors();
     // Other sums still go to tfjs' own kernel.
     const y = tf.tensor2d([[1, 2], [3, 4]]);
     const inner = tf.sum(y, 1);
@@ -110,6 +111,49 @@ Deno.test({
     const before = tf.memory().numTensors;
     const got = await gradients("webgpu");
     assert.equal(tf.memory().numTensors, before);
+    assertNoGpuErrors();
+    for (const [i, e] of expected.entries()) {
+      e.forEach((v, k) =>
+        assert.ok(Math.abs(got[i][k] - v) < 1e-4 * Math.max(1, Math.abs(v)), `${i}[${k}]`)
+      );
+    }
+  },
+});
+
+Deno.test({
+  name: `webgpu: the depthwise input gradient matches the cpu backend${skipped}`,
+  ignore: !adapter,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    type Shape4 = [number, number, number, number];
+    const cases: [Shape4, Shape4, number, "same" | "valid"][] = [
+      [[2, 6, 6, 8], [3, 3, 8, 1], 1, "same"], // as a depthwise convolution
+      [[1, 8, 8, 4], [3, 3, 4, 2], 1, "valid"],
+      [[2, 7, 7, 8], [3, 3, 8, 1], 2, "same"], // tfjs' own kernel
+    ];
+    const gradients = async (backend: "cpu" | "webgpu") => {
+      await initBackend({ backend, quiet: true });
+      const out: Float32Array[] = [];
+      for (const [i, [xShape, wShape, stride, pad]] of cases.entries()) {
+        const dx = tf.tidy(() => {
+          const x = tf.randomUniform(xShape, -1, 1, "float32", 40 + i) as tf.Tensor4D;
+          const w = tf.randomUniform(wShape, -1, 1, "float32", 50 + i) as tf.Tensor4D;
+          const outShape = tf.depthwiseConv2d(x, w, stride, pad).shape;
+          const y = tf.randomUniform(outShape, -1, 1, "float32", 60 + i);
+          return tf.grad((v: tf.Tensor) =>
+            tf.depthwiseConv2d(v as tf.Tensor4D, w, stride, pad).mul(y).sum()
+          )(x);
+        });
+        assert.deepEqual(dx.shape, xShape);
+        out.push(await dx.data() as Float32Array);
+        dx.dispose();
+      }
+      return out;
+    };
+    const expected = await gradients("cpu");
+    const got = await gradients("webgpu");
+    assertNoGpuErrors();
     for (const [i, e] of expected.entries()) {
       e.forEach((v, k) =>
         assert.ok(Math.abs(got[i][k] - v) < 1e-4 * Math.max(1, Math.abs(v)), `${i}[${k}]`)
