@@ -13,6 +13,7 @@ import { adamW } from "../optim/mod.ts";
 import { cutBefore, trainStep } from "../train/mod.ts";
 import { foldedForward, foldedPredict } from "../kernels/mod.ts";
 import { type BenchRow, type BenchWorkload, measure } from "./measure.ts";
+import { assertNoGpuErrors } from "../backend.ts";
 
 /** Options of {@linkcode runTfjsBench}. */
 export interface TfjsBenchOptions extends BenchWorkload {
@@ -51,6 +52,7 @@ export async function runTfjsBench(opts: TfjsBenchOptions): Promise<BenchRow[]> 
           const p = forward(x);
           await p.data();
           p.dispose();
+          assertNoGpuErrors();
         }, m),
       );
       forward.dispose();
@@ -62,6 +64,7 @@ export async function runTfjsBench(opts: TfjsBenchOptions): Promise<BenchRow[]> 
         const input = frozen ? foldedPredict(frozen, x) : x;
         try {
           await trainStep(trainable, optimizer, { x: input, y });
+          assertNoGpuErrors();
         } finally {
           if (frozen) input.dispose();
         }
