@@ -74,9 +74,11 @@ export async function verifyImageNetWeights(
       }
       rgb.forEach((v, k) => pixels[i * rgb.length + k] = v / 127.5 - 1);
     }
-    const probs = tf.tidy(() =>
-      (model.predict(tf.tensor4d(pixels, [images.length, size, size, 3])) as tf.Tensor).arraySync()
-    ) as number[][];
+    // Read asynchronously: webgpu under Deno has no synchronous read.
+    const output = tf.tidy(() =>
+      model.predict(tf.tensor4d(pixels, [images.length, size, size, 3])) as tf.Tensor
+    );
+    const probs = await output.array().finally(() => output.dispose()) as number[][];
     return images.map((image, i) => {
       const actual: Prediction[] = probs[i]
         .map((p, c) => [classes[c], p] as Prediction)
