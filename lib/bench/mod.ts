@@ -34,3 +34,10 @@ export {
 export { runTfjsBench, type TfjsBenchOptions } from "./tfjs_bench.ts";
 export { runTorchBench, type TorchBenchOptions } from "./torch.ts";
 export { main } from "./main.ts";
+export {
+  formatProfile,
+  type KernelProfile,
+  type KernelStat,
+  profileKernels,
+  type ProfileOptions,
+} from "./kernel_profile.ts";
