@@ -145,8 +145,10 @@ export async function profileKernels(
 /** The profile as a plain-text table, per step, the `top` largest rows. */
 export function formatProfile(p: KernelProfile, top = 20): string {
   const per = (x: number) => (x / p.steps).toFixed(1);
+  const count = (name: string) => per(p.kernels.find((k) => k.name === name)?.calls ?? 0);
   const lines = [
-    `step wall ms: ${p.wallMs.map((w) => w.toFixed(0)).join(", ")}`,
+    `step wall ms: ${p.wallMs.map((w) => w.toFixed(0)).join(", ")}; per step: ` +
+    `${count("[queue.submit]")} submits, ${count("[upload]")} uploads`,
     `${"kernel".padEnd(36)} ${"calls/step".padStart(10)} ${"ms/step".padStart(9)} ` +
     `${"ms/call".padStart(8)} ${"submits/step".padStart(12)} ${"submit ms/step".padStart(14)}`,
   ];
