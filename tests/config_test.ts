@@ -22,8 +22,11 @@ Deno.test("quick profile is small; baseline has one stage", async () => {
   assert.equal(q.stage2Epochs, 1);
   assert.equal(q.subsetPerClass, 48);
   const b = defaultConfig("full", "baseline");
-  assert.equal(b.stage1Epochs, 15);
-  assert.equal(b.stage2Epochs, 0);
+  // The CPU cut-down of the full profile: 96 px, 5 epochs, one stage, Adam's usual rate.
+  assert.deepEqual([b.inputSize, b.stage1Epochs, b.stage2Epochs], [96, 5, 0]);
+  assert.equal(b.stage1LearningRate, 1e-3);
+  const qb = defaultConfig("quick", "baseline");
+  assert.deepEqual([qb.inputSize, qb.stage1Epochs, qb.stage2Epochs], [96, 2, 0]);
   assert.equal(checkpointBasename(b), "best_baseline_chestxray");
 });
 

@@ -54,12 +54,39 @@ export function conv2dBackpropFilter(
 }
 
 /**
+ * Largest filter (in floats) handed to XNNPACK in one product: at 160 px and batch 32 the first
+ * layers' products have ~800k rows, and XNNPACK then fails to allocate the packed filter
+ * (status 6) inside the 4 GiB wasm heap. Longer products are summed over row chunks.
+ */
+const MAX_FILTER_FLOATS = 1 << 24;
+
+/**
  * a^T b for a [rows, m] and b [rows, n]. Run as a 1x1 convolution of the transposed smaller
  * operand (m or n "pixels" with `rows` channels) by the other (a [rows, n] filter): tfjs-wasm
- * gives XNNPACK's convolution its thread pool, while its matMul runs on one thread.
+ * gives XNNPACK's convolution its thread pool, while its matMul runs on one thread. Products
+ * whose filter would exceed `maxFilterFloats` are summed over chunks of rows.
  */
-export function transposedProduct(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+export function transposedProduct(
+  a: tf.Tensor2D,
+  b: tf.Tensor2D,
+  maxFilterFloats: number = MAX_FILTER_FLOATS,
+): tf.Tensor2D {
   const rows = a.shape[0];
+  const chunk = Math.max(1, Math.floor(maxFilterFloats / Math.max(a.shape[1], b.shape[1])));
+  if (rows > chunk) {
+    return tf.tidy(() => {
+      const parts: tf.Tensor2D[] = [];
+      for (let start = 0; start < rows; start += chunk) {
+        const size = Math.min(chunk, rows - start);
+        parts.push(transposedProduct(
+          tf.slice(a, [start, 0], [size, -1]),
+          tf.slice(b, [start, 0], [size, -1]),
+          maxFilterFloats,
+        ));
+      }
+      return tf.addN(parts);
+    });
+  }
   const conv = (p: tf.Tensor2D, q: tf.Tensor2D) =>
     tf.reshape(
       tf.conv2d(
@@ -70,5 +97,5 @@ export function transposedProduct(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
       ),
       [p.shape[1], q.shape[1]],
     ) as tf.Tensor2D;
-  return a.shape[1] <= b.shape[1] ? conv(a, b) : tf.transpose(conv(b, a));
+  return tf.tidy(() => a.shape[1] <= b.shape[1] ? conv(a, b) : tf.transpose(conv(b, a)));
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../../lib/backend.ts";
+import { transposedProduct } from "../../lib/kernels/mod.ts";
 import { Rng } from "../../lib/util/rng.ts";
 
 type Pad = "same" | "valid";
@@ -143,5 +144,35 @@ Deno.test({
     tf.dispose([dx, dScale, dOffset, ...ref]);
     assert.equal(tf.memory().numTensors, before);
     tf.dispose([x, mean, variance, offset, scale, r]);
+  },
+});
+
+Deno.test({
+  name: "transposedProduct: a^T b, the same when summed over row chunks",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    await initBackend({ backend: "wasm", quiet: true });
+    const rng = new Rng(11);
+    const a = tf.tensor2d(randomArray(rng, 37 * 3), [37, 3]);
+    const b = tf.tensor2d(randomArray(rng, 37 * 5), [37, 5]);
+    const [av, bv] = [a.arraySync(), b.arraySync()];
+    const expected = Array.from(
+      { length: 3 },
+      (_, i) =>
+        Array.from({ length: 5 }, (_, j) => av.reduce((s, row, r) => s + row[i] * bv[r][j], 0)),
+    );
+    const before = tf.memory().numTensors;
+    // A limit of 40 floats over 5 columns gives chunks of 8 rows (5 chunks, the last of 5 rows).
+    for (const limit of [Infinity, 40]) {
+      const ab = transposedProduct(a, b, limit);
+      const ba = transposedProduct(b, a, limit);
+      assert.ok(relError(ab.dataSync(), expected.flat()) < 1e-5, `a^T b, limit ${limit}`);
+      const baT = tf.transpose(ba);
+      assert.ok(relError(baT.dataSync(), expected.flat()) < 1e-5, `b^T a, limit ${limit}`);
+      tf.dispose([ab, ba, baT]);
+    }
+    assert.equal(tf.memory().numTensors, before);
+    tf.dispose([a, b]);
   },
 });
