@@ -1,6 +1,12 @@
 /** Small models and images for the training tests. */
+import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import type { Example, ImageSource } from "../../lib/train/batches.ts";
+import { splitAt } from "../../lib/models/mod.ts";
+import { adamW } from "../../lib/optim/mod.ts";
+import { batchIndices, type Example, type ImageSource } from "../../lib/train/batches.ts";
+import { inferenceForward, runEpoch } from "../../lib/train/loop.ts";
+import { imageSource } from "../../lib/train/sources.ts";
+import { Rng } from "../../lib/util/rng.ts";
 
 /**
  * conv(4) -> bn_front -> relu "front_relu" | conv(4, 1x1) -> bn_back -> relu -> GAP -> dropout
@@ -74,4 +80,32 @@ export function tinyImages(n: number, size = 8): { images: ImageSource; examples
 /** A copy of every weight value of `model`, by weight name. */
 export function snapshot(model: tf.LayersModel): Map<string, Float32Array> {
   return new Map(model.weights.map((w) => [w.originalName, w.read().dataSync() as Float32Array]));
+}
+
+/**
+ * Trains the back of {@linkcode tinyModel} (cut at "front_relu") on 16 tiny images for
+ * `epochs` epochs on the active backend, asserting that the loss falls, evaluation is perfect
+ * and no tensor leaks across epochs or in evaluation.
+ */
+export async function assertTinyTrainingLearns(epochs: number): Promise<void> {
+  const model = tinyModel();
+  const { frozen, trainable } = splitAt(model, "front_relu");
+  const { images, examples } = tinyImages(16);
+  const source = imageSource(images, examples, { frozen: inferenceForward(frozen) });
+  const opt = adamW({ learningRate: 0.05, weightDecay: 0 });
+  const rng = new Rng(3);
+  const first = await runEpoch(trainable, source, batchIndices(16, 8, rng), { optimizer: opt });
+  const count = tf.memory().numTensors;
+  let last = first;
+  for (let e = 0; e < epochs; e++) {
+    last = await runEpoch(trainable, source, batchIndices(16, 8, rng), { optimizer: opt });
+  }
+  assert.equal(tf.memory().numTensors, count, "tensors leaked across epochs");
+  const evaluated = await runEpoch(trainable, source, batchIndices(16, 8));
+  assert.equal(tf.memory().numTensors, count, "tensors leaked in evaluation");
+  assert.ok(last.loss < first.loss * 0.6, `loss ${first.loss} -> ${last.loss}`);
+  assert.equal(evaluated.accuracy, 1);
+  assert.equal(evaluated.count, 16);
+  opt.dispose();
+  model.dispose();
 }

@@ -2,11 +2,9 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { splitAt } from "../../lib/models/mod.ts";
 import { adamW } from "../../lib/optim/mod.ts";
-import { batchIndices } from "../../lib/train/batches.ts";
-import { crossEntropy, inferenceForward, runEpoch, trainStep } from "../../lib/train/loop.ts";
+import { crossEntropy, inferenceForward, trainStep } from "../../lib/train/loop.ts";
 import { imageSource } from "../../lib/train/sources.ts";
-import { Rng } from "../../lib/util/rng.ts";
-import { snapshot, tinyImages, tinyModel } from "./_fixtures.ts";
+import { assertTinyTrainingLearns, snapshot, tinyImages, tinyModel } from "./_fixtures.ts";
 
 await tf.setBackend("cpu");
 
@@ -56,23 +54,5 @@ Deno.test("trainBatchNorm lets the trained part's BN update its moving statistic
 });
 
 Deno.test("loss decreases on a tiny separable set; no tensor leak per epoch", async () => {
-  const model = tinyModel();
-  const { frozen, trainable } = splitAt(model, "front_relu");
-  const { images, examples } = tinyImages(16);
-  const source = imageSource(images, examples, { frozen: inferenceForward(frozen) });
-  const opt = adamW({ learningRate: 0.05, weightDecay: 0 });
-  const rng = new Rng(3);
-  const first = await runEpoch(trainable, source, batchIndices(16, 8, rng), { optimizer: opt });
-  const count = tf.memory().numTensors;
-  let last = first;
-  for (let e = 0; e < 30; e++) {
-    last = await runEpoch(trainable, source, batchIndices(16, 8, rng), { optimizer: opt });
-  }
-  assert.equal(tf.memory().numTensors, count, "tensors leaked across epochs");
-  const evaluated = await runEpoch(trainable, source, batchIndices(16, 8));
-  assert.equal(tf.memory().numTensors, count, "tensors leaked in evaluation");
-  assert.ok(last.loss < first.loss * 0.6, `loss ${first.loss} -> ${last.loss}`);
-  assert.equal(evaluated.accuracy, 1);
-  assert.equal(evaluated.count, 16);
-  opt.dispose();
+  await assertTinyTrainingLearns(30);
 });
