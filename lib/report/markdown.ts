@@ -182,9 +182,15 @@ export function baselineComparison(runs: readonly RunRecord[]): Record<string, s
       const ms = metricsOf(runs, protocol, model);
       if (ms.length === 0) continue;
       const eff = efficiencyOf(runs, model);
+      // The baseline's full profile is cut down for CPU machines (lib/config.ts): show the input.
+      const sizes = new Set(
+        runs.filter((r) => r.config.model === model && r.config.split === protocol)
+          .map((r) => `${r.config.inputSize} px`),
+      );
       rows.push({
         protocol: PROTOCOL_LABELS[protocol],
         model: MODEL_LABELS[model],
+        input: [...sizes].join(", "),
         seeds: String(ms.length),
         accuracy: fmtMeanSd(meanSd(ms.map((m) => m.accuracy))),
         "macro F1": fmtMeanSd(meanSd(ms.map((m) => m.macro_avg.f1))),

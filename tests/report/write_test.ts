@@ -99,6 +99,11 @@ Deno.test("writeReport: paper table with mean ± SD, per-run CIs, McNemar, cavea
     // -> b = 3, c = 0, p = 2 * (1/2)^3 = 0.25
     assert.ok(lines.includes("| image-level 80/10/10 (the paper's) | 1 | 10 | 3 | 0 | 0.2500 |"));
     assert.match(markdown, /MobileNetV2 accuracy 0\.900 vs 0\.600 .*\+30\.0 points/);
+    // the comparison names each model's input size (the baseline's full profile is smaller)
+    assert.match(
+      markdown,
+      /\| image-level 80\/10\/10 \(the paper's\) \| baseline CNN \(stand-in\) \| 96 px \| 1 \| 0\.600 \|/,
+    );
     assert.match(markdown, /do not differ significantly at the 5% level/);
     // data caveats from the counts: 1 of 3 at original resolution, 1 duplicate group
     assert.match(markdown, /Only 1 of 3 images \(33%\)/);
