@@ -4,7 +4,8 @@
  * Order: `tensorflow` (the optional tfjs-node-gpu / tfjs-node install, see {@linkcode
  * TFJS_NODE_DIR}), then `webgpu` on a real GPU adapter (software adapters such as lavapipe are
  * skipped: they are slower than wasm), then `wasm` (SIMD, multi-threaded), then `cpu`.
- * `CXR_BACKEND` (or the `backend` option) forces one; `CXR_THREADS` sets the wasm thread count.
+ * `CXR_BACKEND` (or the `backend` option) forces one; `CXR_THREADS` sets the wasm thread count;
+ * `CXR_TFJS_FLAGS` sets tfjs flags once the backend is up (see {@linkcode parseTfjsFlags}).
  * The choice is printed once, e.g. `backend: wasm (SIMD, 2 threads)`. On every backend the
  * gradient kernels from `lib/kernels/` are registered, so the wasm backend can train.
  *
@@ -86,10 +87,24 @@ export async function initBackend(opts: InitBackendOptions = {}): Promise<Backen
     );
   }
   registerGradientKernels(info.name);
+  const flags = parseTfjsFlags(Deno.env.get("CXR_TFJS_FLAGS"));
+  for (const [name, value] of Object.entries(flags)) {
+    try {
+      tf.env().set(name, value);
+    } catch (e) {
+      fail(
+        `CXR_TFJS_FLAGS: ${e instanceof Error ? e.message : e} (backend ${info.name}); ` +
+          `use a flag that backend registers, e.g. WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE=64 on webgpu`,
+      );
+    }
+  }
   // Production mode: tfjs skips its debug checks and its "install tfjs-node" nag on cpu.
   tf.enableProdMode();
   current = info;
-  const line = `backend: ${info.name} (${info.device})`;
+  const flagText = Object.entries(flags).map(([k, v]) => `${k}=${v}`).join(", ");
+  const line = `backend: ${info.name} (${info.device})${
+    flagText ? `, tfjs flags ${flagText}` : ""
+  }`;
   if (!opts.quiet && line !== announced) {
     console.log(line);
     announced = line;
@@ -104,6 +119,36 @@ export function parseBackendName(value: string | undefined): BackendName | undef
   fail(
     `unknown backend "${value}" (CXR_BACKEND or --backend); use one of ${BACKEND_NAMES.join(", ")}`,
   );
+}
+
+/**
+ * Parses `CXR_TFJS_FLAGS`: a comma list of `NAME=VALUE` tfjs flags, e.g.
+ * `WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE=64,WEBGPU_CPU_FORWARD=false`. Values `true`/`false` become
+ * booleans and numbers numbers; anything else stays a string. Undefined/empty gives `{}`; an
+ * item without `=` or a name that is not an upper-case flag name throws a CxrError.
+ */
+export function parseTfjsFlags(
+  value: string | undefined,
+): Record<string, number | boolean | string> {
+  const flags: Record<string, number | boolean | string> = {};
+  for (const item of (value ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "")) {
+    const m = item.match(/^([A-Z][A-Z0-9_]*)=(.*)$/);
+    if (!m) {
+      fail(
+        `CXR_TFJS_FLAGS: "${item}" is not NAME=VALUE with an upper-case tfjs flag name; ` +
+          `e.g. CXR_TFJS_FLAGS=WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE=64`,
+      );
+    }
+    const raw = m[2].trim();
+    flags[m[1]] = raw === "true"
+      ? true
+      : raw === "false"
+      ? false
+      : raw !== "" && Number.isFinite(Number(raw))
+      ? Number(raw)
+      : raw;
+  }
+  return flags;
 }
 
 type Try = (opts: InitBackendOptions, forced: boolean) => Promise<BackendInfo | null>;

@@ -6,6 +6,7 @@ import {
   initBackend,
   maxGpuBindingBytes,
   parseBackendName,
+  parseTfjsFlags,
 } from "../lib/backend.ts";
 
 Deno.test("parseBackendName accepts the four names and rejects others with a CxrError", () => {
@@ -17,6 +18,22 @@ Deno.test("parseBackendName accepts the four names and rejects others with a Cxr
     () => parseBackendName("webgl"),
     (e) => e instanceof CxrError && /CXR_BACKEND/.test(e.message),
   );
+});
+
+Deno.test("parseTfjsFlags reads NAME=VALUE items as numbers, booleans or strings", () => {
+  assert.deepEqual(parseTfjsFlags(undefined), {});
+  assert.deepEqual(parseTfjsFlags(" "), {});
+  assert.deepEqual(
+    parseTfjsFlags("WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE=64, WEBGPU_CPU_FORWARD=false,X_MODE=fast,"),
+    { WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE: 64, WEBGPU_CPU_FORWARD: false, X_MODE: "fast" },
+  );
+  for (const bad of ["WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE", "webgpu_x=1", "=1"]) {
+    assert.throws(
+      () => parseTfjsFlags(bad),
+      (e) => e instanceof CxrError && e.message.includes("CXR_TFJS_FLAGS"),
+      bad,
+    );
+  }
 });
 
 Deno.test({
@@ -51,7 +68,14 @@ Deno.test({
         (e) => e instanceof CxrError && /setup:gpu/.test(e.message),
       );
       assert.equal(tf.getBackend(), "wasm");
+
+      // CXR_TFJS_FLAGS is applied once the backend is up.
+      Deno.env.set("CXR_TFJS_FLAGS", "TOPK_K_CPU_HANDOFF_THRESHOLD=7");
+      await initBackend({ backend: "cpu", quiet: true });
+      assert.equal(tf.env().getNumber("TOPK_K_CPU_HANDOFF_THRESHOLD"), 7);
     } finally {
+      Deno.env.delete("CXR_TFJS_FLAGS");
+      tf.env().set("TOPK_K_CPU_HANDOFF_THRESHOLD", 128);
       if (saved == null) Deno.env.delete("CXR_BACKEND");
       else Deno.env.set("CXR_BACKEND", saved);
     }
