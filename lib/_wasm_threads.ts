@@ -22,9 +22,14 @@ import os from "node:os";
 import wt from "node:worker_threads";
 import { join } from "node:path";
 
-/** Names the 4.22 Node bundle gives its `require`d modules inside the threaded factory. */
+/**
+ * Names the 4.22 Node bundle gives its `require`d modules inside the threaded factory, and
+ * esbuild's `__require`, which the factory calls once `deno bundle` has bundled it (the device
+ * kit, `lib/bench/device_kit.ts`).
+ */
 const FACTORY_GLOBALS = 'var require$$0 = require("fs"), require$$1 = require("path"), ' +
-  'require$$3 = require("perf_hooks"), require$$4 = require("os"), commonjsGlobal = globalThis;\n';
+  'require$$3 = require("perf_hooks"), require$$4 = require("os"), commonjsGlobal = globalThis, ' +
+  "__require = require;\n";
 const FACTORY_PREFIX = "var WasmBackendModuleThreadedSimd";
 const WORKER_ASSIGN = "Object.assign(global,";
 
