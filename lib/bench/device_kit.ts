@@ -9,7 +9,7 @@
  *   decoding use it, and the GPU run skips them) and `_kit_wasm_paths.ts`, which points
  *   tfjs-backend-wasm (the fallback backend) at the `.wasm` files copied beside the bundle;
  * - the three tfjs-backend-wasm `.wasm` files and `torch_bench.py` (the bench finds it beside
- *   itself);
+ *   itself; `run.sh` also runs it alone on CUDA);
  * - `gl/*.deb`: the Vulkan loader and GL dispatch libraries, from `.gl/` in the workspace
  *   (downloaded there with apt-get when missing);
  * - `adapter.js` (prints the WebGPU adapter), `kit.json` (commit, Deno version, sizes) and
@@ -93,6 +93,23 @@ export const ADAPTER_STEP = "webgpu adapter";
 
 const RUN = '"$DENO" run -A --no-config';
 
+/**
+ * PyTorch on the GPU (CUDA) for `rows` at batch `batchVar`, by `torch_bench.py` alone (the bench
+ * measures PyTorch on CPU threads): its JSON goes to `$OUT/torch-cuda-<rows>.json`.
+ */
+function torchCudaStep(rows: string, batchVar: string): KitStep {
+  const file = `"$OUT/torch-cuda-${rows.replaceAll(",", "-")}.json"`;
+  const json = `{"size":%s,"batch":%s,"warmup":1,"repeats":%s,"rows":[${
+    rows.split(",").map((r) => `"${r}"`).join(",")
+  }],"files":[],"threads":%s,"device":"cuda"}`;
+  return {
+    name: `pytorch cuda ${rows}`,
+    budgetS: 30,
+    command: `"$CXR_PYTHON" "$K/torch_bench.py" "$(printf '${json}' "$SIZE" "${batchVar}" ` +
+      `"$REPEATS" "$(nproc)")" > ${file} && cat ${file} || { rm -f ${file}; exit 1; }`,
+  };
+}
+
 /** The steps of the GPU run, in order. */
 export const KIT_STEPS: readonly KitStep[] = [
   {
@@ -111,25 +128,27 @@ export const KIT_STEPS: readonly KitStep[] = [
   },
   {
     name: "bench inference,stage1,stage2",
-    budgetS: 170,
+    budgetS: 150,
     command: `${RUN} "$K/bench.js" --backend "$BACKEND" --size "$SIZE" --batch "$BATCH" ` +
       `--repeats "$REPEATS" --rows inference,stage1,stage2 --out "$OUT"`,
   },
   {
     name: "bench full",
-    budgetS: 100,
+    budgetS: 90,
     command: `${RUN} "$K/bench.js" --backend "$BACKEND" --size "$SIZE" --batch "$FULL_BATCH" ` +
       `--repeats "$REPEATS" --rows full --out "$OUT"`,
   },
+  torchCudaStep("inference,stage1,stage2", "$BATCH"),
+  torchCudaStep("full", "$FULL_BATCH"),
   {
     name: "kernel_profile full",
-    budgetS: 50,
+    budgetS: 40,
     command: `${RUN} "$K/kernel_profile.js" --backend "$BACKEND" --size "$SIZE" ` +
       `--batch "$FULL_BATCH" --row full --steps "$STEPS" --top 30`,
   },
   {
     name: `kernel_profile full, WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE=${RAISED_SUBMIT_BATCH}`,
-    budgetS: 50,
+    budgetS: 40,
     command: `CXR_TFJS_FLAGS=WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE=${RAISED_SUBMIT_BATCH} ` +
       `${RUN} "$K/kernel_profile.js" --backend "$BACKEND" --size "$SIZE" ` +
       `--batch "$FULL_BATCH" --row full --steps "$STEPS" --top 30`,

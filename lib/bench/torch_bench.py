@@ -4,6 +4,10 @@ Run only by lib/bench/main.ts (never a dependency): reads one JSON object of opt
 and prints one JSON object {"torch": version, "threads": n, "rows": [...]} on stdout. Each row:
 {"name", "images", "wall": [s per repeat], "cpu": [s per repeat], "peakRssMb"}.
 
+Option "device" (default "cpu"; the device kit's GPU run passes "cuda") puts the model and data on
+that torch device; each timed run then ends with torch.cuda.synchronize(), rows add "peakGpuMb"
+(torch.cuda.max_memory_allocated) and the output adds "device" and "gpu".
+
 MobileNetV2 from torchvision (random init: speed does not depend on weights), classifier
 Dropout(0.2) -> Linear(1280, 2) -> softmax as in the paper, AdamW, categorical cross-entropy.
 BatchNorm runs in eval mode everywhere (as the tfjs loop does); the frozen part runs under
@@ -36,17 +40,26 @@ def reset_peak_rss():
         pass
 
 
-def measure(name, images, fn, warmup, repeats):
+def measure(name, images, fn, warmup, repeats, cuda=None):
+    """cuda: the torch.cuda module when the work runs on a GPU (synchronised after each run)."""
+    sync = cuda.synchronize if cuda else (lambda: None)
     for _ in range(warmup):
         fn()
+    sync()
     reset_peak_rss()
+    if cuda:
+        cuda.reset_peak_memory_stats()
     wall, cpu = [], []
     for _ in range(repeats):
         c0, t0 = time.process_time(), time.perf_counter()
         fn()
+        sync()
         wall.append(time.perf_counter() - t0)
         cpu.append(time.process_time() - c0)
-    return {"name": name, "images": images, "wall": wall, "cpu": cpu, "peakRssMb": peak_rss_mb()}
+    row = {"name": name, "images": images, "wall": wall, "cpu": cpu, "peakRssMb": peak_rss_mb()}
+    if cuda:
+        row["peakGpuMb"] = cuda.max_memory_allocated() / 2**20
+    return row
 
 
 def main():
@@ -59,6 +72,8 @@ def main():
     size, batch = int(opts["size"]), int(opts["batch"])
     warmup, repeats = int(opts["warmup"]), int(opts["repeats"])
     boundary = int(opts.get("stage2Feature", 14))
+    device = torch.device(opts.get("device") or "cpu")
+    cuda = torch.cuda if device.type == "cuda" else None
     rows = []
 
     files = opts.get("files") or []
@@ -75,9 +90,9 @@ def main():
     torch.manual_seed(0)
     model = torchvision.models.mobilenet_v2(weights=None)
     model.classifier = torch.nn.Sequential(torch.nn.Dropout(0.2), torch.nn.Linear(1280, 2))
-    model.eval()
-    x = torch.rand(batch, 3, size, size) * 2 - 1
-    y = torch.randint(0, 2, (batch,))
+    model.to(device).eval()
+    x = (torch.rand(batch, 3, size, size) * 2 - 1).to(device)
+    y = torch.randint(0, 2, (batch,)).to(device)
     loss_fn = torch.nn.CrossEntropyLoss()
     features, head = model.features, model.classifier
 
@@ -89,7 +104,7 @@ def main():
             with torch.no_grad():
                 torch.softmax(model(x), 1)
 
-        rows.append(measure("inference", batch, infer, warmup, repeats))
+        rows.append(measure("inference", batch, infer, warmup, repeats, cuda))
 
     def step_fn(frozen, trainable_modules, forward_rest):
         params = [p for m in trainable_modules for p in m.parameters()]
@@ -113,18 +128,21 @@ def main():
 
     if "stage1" in opts["rows"]:
         step = step_fn(lambda t: pool(features(t)), [head], head)
-        rows.append(measure("stage1", batch, step, warmup, repeats))
+        rows.append(measure("stage1", batch, step, warmup, repeats, cuda))
 
     if "stage2" in opts["rows"]:
         front, back = features[:boundary], features[boundary:]
         step = step_fn(front, [back, head], lambda f: head(pool(back(f))))
-        rows.append(measure("stage2", batch, step, warmup, repeats))
+        rows.append(measure("stage2", batch, step, warmup, repeats, cuda))
 
     if "full" in opts["rows"]:
         step = step_fn(lambda t: t, [features, head], lambda t: head(pool(features(t))))
-        rows.append(measure("full", batch, step, warmup, repeats))
+        rows.append(measure("full", batch, step, warmup, repeats, cuda))
 
-    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "rows": rows}))
+    out = {"torch": torch.__version__, "threads": torch.get_num_threads(), "rows": rows}
+    if cuda:
+        out.update(device=str(device), gpu=cuda.get_device_name(device))
+    print(json.dumps(out))
 
 
 if __name__ == "__main__":

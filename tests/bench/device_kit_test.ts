@@ -66,6 +66,9 @@ Deno.test("run.sh is valid bash and holds every required step", async () => {
       "timeout -k 10",
       `BUDGET_S=${RUN_BUDGET_S}`,
       'exit "${PIPESTATUS[0]}"',
+      '"device":"cuda"',
+      '"$OUT/torch-cuda-inference-stage1-stage2.json"',
+      '"$OUT/torch-cuda-full.json"',
     ]
   ) assert.ok(script.includes(needle), needle);
   // The prepare row needs the dataset and sharp, neither of which the kit carries.
