@@ -27,12 +27,16 @@ async function tinyDataset(root: string): Promise<void> {
   }
 }
 
-async function readState(runDir: string): Promise<{ epoch: number } | null> {
-  try {
-    return JSON.parse(await readFile(join(runDir, "last", "state.json"), "utf8"));
-  } catch {
-    return null;
+/** The saved state (`last/`, or `last.old` if the kill fell between the folder's two renames). */
+async function readState(runDir: string): Promise<{ epoch: number; history: unknown[] } | null> {
+  for (const dir of ["last", "last.old"]) {
+    try {
+      return JSON.parse(await readFile(join(runDir, dir, "state.json"), "utf8"));
+    } catch {
+      // not there (yet)
+    }
   }
+  return null;
 }
 
 Deno.test("kill -9 after the first epoch, rerun: resumes with no gap or duplicate epoch", async () => {
@@ -95,7 +99,8 @@ Deno.test("kill -9 after the first epoch, rerun: resumes with no gap or duplicat
   await first.stderr.cancel();
   assert.ok(killedAt !== null, "the first epoch never completed");
   assert.equal(status.signal, "SIGKILL");
-  const before = JSON.parse(await readFile(join(runDir, "history.json"), "utf8"));
+  // The saved state is the source of truth: the kill may land before history.json is written.
+  const before = (await readState(runDir))!.history;
   assert.ok(before.length < 4, `killed too late: ${before.length} epochs already done`);
 
   const second = await command.output();
