@@ -279,13 +279,17 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     history: [],
     featureSeconds: {},
   };
-  await log(
+  const complete = resumed && !stages.some((s) => s.epochs > 0 && s.stage >= state.stage);
+  // Reloading a finished run (a notebook rerun) leaves train.log as training wrote it: its span
+  // is the run's training time in the report.
+  const report = complete ? (line: string) => Promise.resolve(print(line)) : log;
+  await report(
     !resumed
       ? `training ${config.model} (${config.profile}) at ${config.inputSize}px on ${train.length} images, ` +
         `validating on ${val.length}, backend ${tf.getBackend()}`
-      : stages.some((s) => s.epochs > 0 && s.stage >= state.stage)
-      ? `resuming ${runDir} after epoch ${state.epoch} (stage ${state.stage})`
-      : `${runDir} is complete (${state.epoch} epochs); nothing to train`,
+      : complete
+      ? `${runDir} is complete (${state.epoch} epochs); nothing to train`
+      : `resuming ${runDir} after epoch ${state.epoch} (stage ${state.stage})`,
   );
   // The state is the source of truth: a kill between saving it and the history files is healed.
   if (resumed) await writeHistory(runDir, state.history);
@@ -439,7 +443,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     frozenForward?.dispose();
     if (plan.cut) features?.drop(plan.cut);
   }
-  await log(
+  await report(
     `done: best ${config.monitor} ${checkpoint.state.best?.toFixed(4) ?? "n/a"} at epoch ` +
       `${checkpoint.state.epoch ?? "n/a"} -> ${paths.best}`,
   );

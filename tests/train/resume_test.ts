@@ -116,6 +116,21 @@ Deno.test("kill -9 after the first epoch, rerun: resumes with no gap or duplicat
   assert.match(log, new RegExp(`resuming .* after epoch ${before.length}`));
   assert.ok((await Deno.stat(join(runDir, "best_mobilenetv2_chestxray", "model.json"))).isFile);
 
+  // Rerunning a finished run trains nothing and leaves train.log (the report's timing) as it is.
+  const again = await new Deno.Command(Deno.execPath(), {
+    args,
+    env,
+    stdout: "piped",
+    stderr: "piped",
+    cwd: WORKSPACE_ROOT,
+  }).output();
+  assert.equal(again.code, 0, new TextDecoder().decode(again.stderr));
+  assert.match(
+    new TextDecoder().decode(again.stdout),
+    /is complete \(4 epochs\); nothing to train/,
+  );
+  assert.equal(await readFile(join(runDir, "train.log"), "utf8"), log);
+
   // The interrupted run is exactly the run that was never interrupted (same seeded shuffles,
   // augmentation and Dropout masks, restored weights and optimizer state).
   const straightDir = join(tmp, "straight");
