@@ -20,6 +20,8 @@
  * @module
  */
 import { readFile } from "node:fs/promises";
+import { PATIENT_KEY_KINDS, type PatientKeyKind } from "./data/patient_id.ts";
+export type { PatientKeyKind };
 import { CxrError, fail } from "./errors.ts";
 
 /** Model families the training CLI builds. */
@@ -60,6 +62,12 @@ export interface ExperimentConfig {
   inputSize: number;
   /** Train/val/test fractions for the "paper" and "patient" splits. Default [0.8, 0.1, 0.1]. */
   fractions: [number, number, number];
+  /**
+   * What the "patient" split keeps on one side: `personN` with its bacteria/virus type
+   * ("person-type"), or `personN` alone ("person", the data's ATTRIBUTION.md's safer choice).
+   * Default "person-type".
+   */
+  patientKey: PatientKeyKind;
   /** Images per training step. Default 32. */
   batchSize: number;
   /** Epochs of stage 1 (frozen base, head trained). Default 5 (baseline: all its epochs). */
@@ -117,6 +125,7 @@ const PAPER_DEFAULTS: ExperimentConfig = {
   seed: 42,
   inputSize: 224,
   fractions: [0.8, 0.1, 0.1],
+  patientKey: "person-type",
   batchSize: 32,
   stage1Epochs: 5,
   stage2Epochs: 10,
@@ -284,6 +293,7 @@ export function validateConfig(config: ExperimentConfig): ExperimentConfig {
   checkEnum("profile", config.profile, ["quick", "full"]);
   checkEnum("monitor", config.monitor, ["val_accuracy", "val_loss"]);
   checkEnum("classWeights", config.classWeights, ["none", "balanced"]);
+  checkEnum("patientKey", config.patientKey, PATIENT_KEY_KINDS);
   checkNumber("seed", config.seed, { min: 0, max: 2 ** 32 - 1, integer: true });
   checkNumber("inputSize", config.inputSize, { min: 32, max: 1024, integer: true });
   if (config.inputSize % 32 !== 0) {

@@ -13,6 +13,7 @@ Deno.test("full defaults are the paper's protocol", async () => {
   assert.equal(c.stage1LearningRate, 1e-4);
   assert.equal(c.stage2LearningRate, 1e-5);
   assert.equal(checkpointBasename(c), "best_mobilenetv2_chestxray");
+  assert.equal(c.patientKey, "person-type");
 });
 
 Deno.test("quick profile is small; baseline has one stage", async () => {
@@ -51,6 +52,7 @@ Deno.test("bad fields give CxrErrors naming the field", async () => {
     [{ augment: { shear: 1 } }, /unknown config field 'augment.shear'/],
     [{ learningRate: 1 }, /unknown config field 'learningRate'/],
     [{ model: "baseline", stage2Epochs: 3 }, /'stage2Epochs' must be 0/],
+    [{ patientKey: "personN" }, /'patientKey' is "personN"; expected one of person-type, person/],
   ];
   for (const [overrides, pattern] of cases) {
     await assert.rejects(

@@ -9,6 +9,8 @@ import { parseArgs } from "node:util";
 import { CxrError } from "../errors.ts";
 import {
   duplicateGroups,
+  PATIENT_KEY_KINDS,
+  type PatientKeyKind,
   readManifest,
   scanDataset,
   SPLIT_STRATEGIES,
@@ -20,6 +22,7 @@ import { dataRoot, outputsDir } from "../paths.ts";
 
 const HELP = `usage: deno task cxr split --strategy paper|patient|official [--seed N] [--data DIR]
                               [--manifest FILE] [--fractions 0.8,0.1,0.1] [--out DIR]
+                              [--patient-key person-type|person]
 
   --strategy S     paper: stratified by image (the paper's protocol); patient: stratified,
                    every patient and duplicate group on one side; official: Kaggle folders
@@ -27,6 +30,8 @@ const HELP = `usage: deno task cxr split --strategy paper|patient|official [--se
   --data DIR       dataset root (default: $CXR_DATA_DIR, else data/chest_xray)
   --manifest FILE  use this manifest CSV instead of scanning --data
   --fractions F    train,val,test fractions (default 0.8,0.1,0.1)
+  --patient-key K  what the patient split keeps together: person-type (default: personN with
+                   bacteria/virus) | person (personN alone, the safer key per ATTRIBUTION.md)
   --out DIR        output folder (default: outputs/splits/<strategy>-seed<N>)
 
 Writes train.csv, val.csv, test.csv, summary.json and skipped.csv.
@@ -59,6 +64,7 @@ export async function main(args: string[]): Promise<void> {
       data: { type: "string" },
       manifest: { type: "string" },
       fractions: { type: "string", default: "0.8,0.1,0.1" },
+      "patient-key": { type: "string", default: "person-type" },
       out: { type: "string" },
       help: { type: "boolean" },
     },
@@ -78,11 +84,19 @@ export async function main(args: string[]): Promise<void> {
   const scan = values.manifest
     ? { rows: await readManifest(values.manifest), skipped: [] }
     : await scanDataset(root);
-  const split = splitDataset(scan.rows, { strategy, seed, fractions });
+  const patientKey = values["patient-key"] as PatientKeyKind;
+  if (!PATIENT_KEY_KINDS.includes(patientKey)) {
+    throw new CxrError(
+      `--patient-key '${patientKey}' must be one of ${PATIENT_KEY_KINDS.join(", ")}`,
+      { exitCode: 2 },
+    );
+  }
+  const split = splitDataset(scan.rows, { strategy, seed, fractions, patientKey });
   const out = values.out ?? join(outputsDir(), "splits", `${strategy}-seed${seed}`);
   const summary = await writeSplit(out, split, {
     strategy,
     seed,
+    ...(strategy === "patient" ? { patientKey } : {}),
     targetFractions: fractions,
     dataRoot: values.manifest ? undefined : root,
     duplicateGroups: duplicateGroups(scan.rows).length,

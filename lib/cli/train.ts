@@ -11,6 +11,7 @@ import {
   type ExperimentConfig,
   loadConfig,
   type ModelName,
+  type PatientKeyKind,
   type Profile,
   type SplitStrategy,
 } from "../config.ts";
@@ -29,6 +30,8 @@ from the last completed epoch.
   --run-dir DIR          run folder (required)
   --model NAME           mobilenetv2 (default) | baseline
   --split NAME           patient (default) | paper | official
+  --patient-key KIND     what the patient split keeps together: person-type (default:
+                         personN with bacteria/virus) | person (personN alone, the safer key)
   --profile NAME         full (default: the paper's protocol, 224 px, 5+10 epochs)
                          | quick (96 px, balanced subset of 48 per class, 1+1 epochs)
   --config FILE          JSON with config fields (lib/config.ts); flags override it
@@ -54,6 +57,7 @@ export async function main(args: string[]): Promise<void> {
       "run-dir": { type: "string" },
       model: { type: "string" },
       split: { type: "string" },
+      "patient-key": { type: "string" },
       profile: { type: "string" },
       config: { type: "string" },
       data: { type: "string" },
@@ -78,6 +82,7 @@ export async function main(args: string[]): Promise<void> {
   const overrides: Partial<ExperimentConfig> = {
     model: values.model as ModelName | undefined,
     split: values.split as SplitStrategy | undefined,
+    patientKey: values["patient-key"] as PatientKeyKind | undefined,
     seed: countFlag("seed", values.seed),
     batchSize: countFlag("batch-size", values["batch-size"]),
     inputSize: countFlag("input-size", values["input-size"]),

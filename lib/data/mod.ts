@@ -22,7 +22,14 @@ export {
   EXPECTED_LAYOUT,
   type Layout,
 } from "./discover.ts";
-export { patientId, type PatientKey, patientKey } from "./patient_id.ts";
+export {
+  PATIENT_KEY_KINDS,
+  patientGroup,
+  patientId,
+  type PatientKey,
+  patientKey,
+  type PatientKeyKind,
+} from "./patient_id.ts";
 export {
   formatManifest,
   MANIFEST_COLUMNS,

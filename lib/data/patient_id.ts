@@ -6,6 +6,10 @@
  * `IM-0115-0001.jpeg` -> `IM-0115`; `NORMAL2-IM-1427-0001.jpeg` -> `NORMAL2-IM-1427`; extra
  * numeric suffixes (`person447_virus_921_1`, `IM-0429-0001-0002`) are tolerated.
  *
+ * Splits can also group on `personN` alone ({@linkcode patientGroup}, key `"person"`): the data's
+ * ATTRIBUTION.md calls it the safer choice, since the dataset does not document whether the
+ * counter is shared; on the shared copy 155 `personN` values occur with both types.
+ *
  * @module
  */
 
@@ -40,4 +44,19 @@ export function patientKey(fileName: string): PatientKey {
 /** The patient id of an image file name; see {@linkcode patientKey}. */
 export function patientId(fileName: string): string {
   return patientKey(fileName).patientId;
+}
+
+/** What a patient-level split keeps together: `personN` with its type (default) or alone. */
+export type PatientKeyKind = "person-type" | "person";
+/** Both kinds, for flag and config validation. */
+export const PATIENT_KEY_KINDS: readonly PatientKeyKind[] = ["person-type", "person"];
+
+/**
+ * The group a patient id belongs to under `kind`: `person123_bacteria` -> `person123` for
+ * `"person"`; every other id (and every id under `"person-type"`) is its own group.
+ */
+export function patientGroup(patientId: string, kind: PatientKeyKind): string {
+  if (kind === "person-type") return patientId;
+  const m = /^(person\d+)_(?:bacteria|virus)$/i.exec(patientId);
+  return m ? m[1].toLowerCase() : patientId;
 }

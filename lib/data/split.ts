@@ -7,6 +7,7 @@
  */
 import { CxrError } from "../errors.ts";
 import { Rng } from "../util/rng.ts";
+import { patientGroup, type PatientKeyKind } from "./patient_id.ts";
 import { LABELS, type ManifestRow, OFFICIAL_SPLITS, type OfficialSplit } from "./types.ts";
 
 /** How to split: see the module doc. */
@@ -28,10 +29,15 @@ export interface SplitOptions {
   seed: number;
   /** Train/val/test fractions, summing to 1. Default: [0.8, 0.1, 0.1] (the paper's). */
   fractions?: [number, number, number];
+  /**
+   * What `patient` keeps on one side: `personN` with its bacteria/virus type, or `personN`
+   * alone (see {@linkcode patientGroup}). Default "person-type".
+   */
+  patientKey?: PatientKeyKind;
 }
 
 /** Union-find over row indices. */
-function groupsOf(rows: readonly ManifestRow[], byPatient: boolean): number[][] {
+function groupsOf(rows: readonly ManifestRow[], byPatient: PatientKeyKind | null): number[][] {
   const parent = rows.map((_, i) => i);
   const find = (i: number): number => {
     while (parent[i] !== i) i = parent[i] = parent[parent[i]];
@@ -45,7 +51,7 @@ function groupsOf(rows: readonly ManifestRow[], byPatient: boolean): number[][] 
   };
   rows.forEach((r, i) => {
     join(`h:${r.sha256}`, i);
-    if (byPatient) join(`p:${r.patientId}`, i);
+    if (byPatient) join(`p:${patientGroup(r.patientId, byPatient)}`, i);
   });
   const groups = new Map<number, number[]>();
   rows.forEach((_, i) => {
@@ -92,7 +98,8 @@ export function splitDataset(rows: readonly ManifestRow[], opts: SplitOptions): 
   }
   const fractions = opts.fractions ?? [0.8, 0.1, 0.1];
   checkFractions(fractions);
-  const groups = new Rng(opts.seed).shuffle(groupsOf(sorted, opts.strategy === "patient"));
+  const byPatient = opts.strategy === "patient" ? opts.patientKey ?? "person-type" : null;
+  const groups = new Rng(opts.seed).shuffle(groupsOf(sorted, byPatient));
 
   const stratumOf = (g: number[]) => [...new Set(g.map((i) => sorted[i].label))].sort().join("+");
   const totals = new Map<string, number>();
@@ -149,8 +156,14 @@ export interface SplitSummary {
   duplicateOverlap: { trainVal: number; trainTest: number; valTest: number };
 }
 
-/** Summarises a split: counts per split and class, patients, and cross-split overlaps. */
-export function splitSummary(split: Split): SplitSummary {
+/**
+ * Summarises a split: counts per split and class, patients (grouped by `patientKey`, default
+ * "person-type"), and cross-split overlaps.
+ */
+export function splitSummary(
+  split: Split,
+  patientKey: PatientKeyKind = "person-type",
+): SplitSummary {
   const total = split.train.length + split.val.length + split.test.length;
   const counts = {} as SplitSummary["counts"];
   const fractions = {} as SplitSummary["fractions"];
@@ -168,7 +181,7 @@ export function splitSummary(split: Split): SplitSummary {
     fractions[s] = total ? rows.length / total : 0;
     share[s] = rows.length ? counts[s].PNEUMONIA / rows.length : 0;
     pneumonia += counts[s].PNEUMONIA;
-    ids[s] = new Set(rows.map((r) => r.patientId));
+    ids[s] = new Set(rows.map((r) => patientGroup(r.patientId, patientKey)));
     hashes[s] = new Set(rows.map((r) => r.sha256));
     patients[s] = ids[s].size;
   }

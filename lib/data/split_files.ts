@@ -7,6 +7,7 @@
 import { join } from "node:path";
 import { writeJsonAtomic } from "../util/atomic.ts";
 import { readManifest, writeManifest, writeSkipped } from "./manifest.ts";
+import type { PatientKeyKind } from "./patient_id.ts";
 import { type Split, type SplitSummary, splitSummary } from "./split.ts";
 import { OFFICIAL_SPLITS, type SkippedFile } from "./types.ts";
 
@@ -14,6 +15,8 @@ import { OFFICIAL_SPLITS, type SkippedFile } from "./types.ts";
 export interface SplitInfo {
   strategy?: string;
   seed?: number;
+  /** What the patient-level split kept together (and the summary counts as one patient). */
+  patientKey?: PatientKeyKind;
   /** Requested train/val/test fractions (the summary's `fractions` are the achieved ones). */
   targetFractions?: readonly number[];
   dataRoot?: string;
@@ -38,7 +41,7 @@ export async function writeSplit(
   const summary: SplitFileSummary = {
     ...rest,
     ...(skipped ? { skipped: skipped.length } : {}),
-    ...splitSummary(split),
+    ...splitSummary(split, info.patientKey),
   };
   await writeJsonAtomic(join(dir, "summary.json"), summary);
   return summary;

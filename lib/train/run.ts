@@ -149,6 +149,7 @@ async function runSplit(
     strategy: config.split,
     seed: config.seed,
     fractions: config.fractions,
+    patientKey: config.patientKey,
   });
   if (config.subsetPerClass > 0) {
     // Quick runs: the training subset, and a quarter as many of each class to validate/test on.
@@ -163,6 +164,7 @@ async function runSplit(
   await writeSplit(splitsDir, split, {
     strategy: config.split,
     seed: config.seed,
+    ...(config.split === "patient" ? { patientKey: config.patientKey } : {}),
     targetFractions: config.fractions,
     dataRoot: config.dataRoot,
     skipped: scan.skipped,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { patientId, patientKey } from "../../lib/data/mod.ts";
+import { patientGroup, patientId, patientKey } from "../../lib/data/mod.ts";
 
 Deno.test("patientKey parses the Kermany name patterns, keeping bacteria/virus in the key", () => {
   const table: [string, string][] = [
@@ -23,4 +23,18 @@ Deno.test("patientKey falls back to the file stem for unknown patterns and flags
   assert.deepEqual(patientKey("person12.jpeg"), { patientId: "person12", recognised: false });
   assert.deepEqual(patientKey("IM-0115.jpeg"), { patientId: "IM-0115", recognised: false });
   assert.equal(patientId("noext"), "noext");
+});
+
+Deno.test("patientGroup: personN alone under 'person', the full id otherwise", () => {
+  const table: [string, string, string][] = [
+    ["person123_bacteria", "person123_bacteria", "person123"],
+    ["person123_virus", "person123_virus", "person123"],
+    ["IM-0115", "IM-0115", "IM-0115"],
+    ["NORMAL2-IM-1427", "NORMAL2-IM-1427", "NORMAL2-IM-1427"],
+    ["scan_42", "scan_42", "scan_42"],
+  ];
+  for (const [id, personType, person] of table) {
+    assert.equal(patientGroup(id, "person-type"), personType, id);
+    assert.equal(patientGroup(id, "person"), person, id);
+  }
 });

@@ -42,6 +42,30 @@ Deno.test("patient split keeps patients and duplicates (even across patients) to
   }
 });
 
+Deno.test("patient split with the 'person' key keeps personN together across bacteria/virus", () => {
+  const rows: ManifestRow[] = [];
+  for (let p = 0; p < 30; p++) {
+    rows.push(row(`b${p}`, "PNEUMONIA", `person${p}_bacteria`));
+    if (p % 2 === 0) rows.push(row(`v${p}`, "PNEUMONIA", `person${p}_virus`));
+    rows.push(row(`n${p}`, "NORMAL", `IM-${p}`));
+  }
+  let apart = 0;
+  for (let seed = 0; seed < 10; seed++) {
+    const sideOf = (s: ReturnType<typeof splitDataset>) => {
+      const side = new Map<string, number>();
+      [s.train, s.val, s.test].forEach((rs, k) => rs.forEach((r) => side.set(r.path, k)));
+      return side;
+    };
+    const person = sideOf(splitDataset(rows, { strategy: "patient", seed, patientKey: "person" }));
+    const typed = sideOf(splitDataset(rows, { strategy: "patient", seed }));
+    for (let p = 0; p < 30; p += 2) {
+      assert.equal(person.get(`v${p}`), person.get(`b${p}`), `seed ${seed} person${p}`);
+      if (typed.get(`v${p}`) !== typed.get(`b${p}`)) apart++;
+    }
+  }
+  assert.ok(apart > 0, "the default key may part bacteria and virus of one personN");
+});
+
 Deno.test("official split follows the folders; the flat layout is refused in one line", () => {
   const rows = [
     { ...row("test/NORMAL/b", "NORMAL", "b"), officialSplit: "test" as const },
@@ -101,6 +125,18 @@ Deno.test("real data: paper and patient splits are deterministic, 80/10/10 and s
         assert.deepEqual(sum.patientOverlap, { trainVal: 0, trainTest: 0, valTest: 0 });
       } else {
         assert.ok(sum.patientOverlap.trainTest > 0, "an image-level split leaks patients");
+      }
+    }
+    if (strategy === "patient") {
+      // Keyed on personN with its type, some personN ids (155 on the shared copy) have images on
+      // both sides of train/test; keyed on personN alone, none do.
+      const typed = splitSummary(splitDataset(rows, { strategy, seed: 7 }), "person");
+      assert.ok(typed.patientOverlap.trainTest > 0, "personN shared between train and test");
+      const person = splitDataset(rows, { strategy, seed: 7, patientKey: "person" });
+      const sum = splitSummary(person, "person");
+      assert.deepEqual(sum.patientOverlap, { trainVal: 0, trainTest: 0, valTest: 0 });
+      for (const [k, f] of [["train", 0.8], ["val", 0.1], ["test", 0.1]] as const) {
+        assert.ok(Math.abs(sum.fractions[k] - f) < 0.01, `person key ${k} ${sum.fractions[k]}`);
       }
     }
     const a = paths(splitDataset(rows, { strategy, seed: 7 }));
