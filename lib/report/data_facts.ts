@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { duplicateGroups, type ManifestRow } from "../data/mod.ts";
+import { duplicateGroups, type ManifestRow, patientGroup } from "../data/mod.ts";
 
 /** Counts of one dataset. */
 export interface DataFacts {
@@ -18,6 +18,8 @@ export interface DataFacts {
   /** Images in duplicate groups beyond the first of each group. */
   duplicateExtras: number;
   patients: number;
+  /** `personN` values that occur with both the bacteria and the virus type. */
+  personsWithBothTypes: number;
   /** Images per Kaggle folder and class ("flat" when the layout has none). */
   perFolder: Record<string, { NORMAL: number; PNEUMONIA: number }>;
 }
@@ -39,6 +41,17 @@ export function dataFacts(rows: readonly ManifestRow[]): DataFacts {
     duplicateGroups: groups.length,
     duplicateExtras: groups.reduce((a, g) => a + g.length - 1, 0),
     patients: new Set(rows.map((r) => r.patientId)).size,
+    personsWithBothTypes: personsWithBothTypes(rows),
     perFolder,
   };
+}
+
+function personsWithBothTypes(rows: readonly ManifestRow[]): number {
+  const types = new Map<string, Set<string>>();
+  for (const r of new Set(rows.map((r) => r.patientId))) {
+    const person = patientGroup(r, "person");
+    if (person === r) continue; // not a personN_type id
+    types.set(person, (types.get(person) ?? new Set()).add(r.toLowerCase()));
+  }
+  return [...types.values()].filter((t) => t.size > 1).length;
 }

@@ -316,7 +316,9 @@ function caveats(data: DataFacts | undefined): string {
       `${data.duplicateGroups} groups of exact duplicates (${data.duplicateExtras} extra copies); the splits keep each group on one side.`,
       `${
         data.patients.toLocaleString("en-US")
-      } patient keys (\`personN\` is keyed with its bacteria/virus type). The paper's split is by ` +
+      } patient keys (\`personN\` is keyed with its bacteria/virus type; ${data.personsWithBothTypes} ` +
+        `\`personN\` values occur with both types, which the dataset does not say are different people: ` +
+        `\`--patient-key person\` keys on \`personN\` alone). The paper's split is by ` +
         `image, so one patient's images can sit in ` +
         `both train and test; the patient-level protocol keeps each patient on one side.`,
     );

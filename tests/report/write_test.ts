@@ -178,8 +178,16 @@ Deno.test("dataFacts: squashed vs original, duplicates, patients, folders", () =
     duplicateGroups: 1,
     duplicateExtras: 2,
     patients: 3,
+    personsWithBothTypes: 0,
     perFolder: { train: { NORMAL: 3, PNEUMONIA: 1 } },
   });
+  const persons = dataFacts([
+    row("train/PNEUMONIA/person5_bacteria_1.jpeg", "PNEUMONIA", 224, 224, "h1", "person5_bacteria"),
+    row("test/PNEUMONIA/person5_virus_2.jpeg", "PNEUMONIA", 224, 224, "h2", "person5_virus"),
+    row("train/PNEUMONIA/person6_bacteria_3.jpeg", "PNEUMONIA", 224, 224, "h3", "person6_bacteria"),
+    row("train/PNEUMONIA/person6_bacteria_4.jpeg", "PNEUMONIA", 224, 224, "h4", "person6_bacteria"),
+  ]);
+  assert.deepEqual([persons.patients, persons.personsWithBothTypes], [3, 1]);
 });
 
 Deno.test("writeReport: runs trained from the frozen-feature cache say augmentation was drawn once", async () => {
