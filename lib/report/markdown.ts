@@ -372,6 +372,18 @@ function trainingDeviations(runs: readonly RunRecord[]): string {
         `per-epoch augmentation.`,
     );
   }
+  // The paper trains at 224 px for up to 15 epochs; the baseline's full profile is cut down.
+  const smaller = runs.filter((r) =>
+    r.config.profile === "full" &&
+    (r.config.inputSize < 224 || r.config.stage1Epochs + r.config.stage2Epochs < 15)
+  );
+  for (const r of smaller) {
+    items.push(
+      `Reduced setting (${runNames([r])}): ${r.config.inputSize} px input and at most ` +
+        `${r.config.stage1Epochs + r.config.stage2Epochs} epochs instead of 224 px and 15 ` +
+        `(the baseline's full profile on CPU machines, see \`BASELINE_FULL\` in lib/config.ts).`,
+    );
+  }
   const plain = runs.filter((r) => r.config.augment && !r.config.augment.enabled);
   if (plain.length > 0) {
     items.push(`No augmentation (${runNames(plain)}); the paper augments every training image.`);

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { defaultConfig } from "../../lib/config.ts";
 import type { ManifestRow } from "../../lib/data/mod.ts";
 import { CxrError } from "../../lib/errors.ts";
 import {
@@ -216,6 +217,26 @@ Deno.test("writeReport: runs trained from the frozen-feature cache say augmentat
     assert.match(items[0], /augmentViews = 3, .*drawn once \(3 fixed augmented views per image/);
     assert.match(items[0], /instead of afresh every epoch as in the paper/);
     assert.ok(!section.includes("baseline"), section);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+Deno.test("writeReport: a full-profile run below 224 px or 15 epochs is listed as a reduced setting", async () => {
+  const root = await mkdtemp(join(tmpdir(), "cxr-report-"));
+  try {
+    const runs = join(root, "runs");
+    for (const model of ["baseline", "mobilenetv2"] as const) {
+      const dir = join(runs, `${model}-seed1`);
+      await fakeRun(dir, { model, split: "patient", seed: 1, wrong: [] });
+      const config = { ...defaultConfig("full", model), split: "patient", seed: 1 };
+      await writeFile(join(dir, "config.json"), JSON.stringify(config));
+    }
+    const { markdown } = await writeReport({ runs: [runs], outDir: join(root, "out") });
+    const items = markdown.split("## Deviations from the paper's training\n\n")[1]
+      .split("\n\n## ")[0].split("\n").filter((l) => l.startsWith("- Reduced setting"));
+    assert.deepEqual(items.length, 1, items.join("\n"));
+    assert.match(items[0], /\(`[^`]*baseline-seed1`\): 96 px input and at most 5 epochs/);
   } finally {
     await rm(root, { recursive: true, force: true });
   }
