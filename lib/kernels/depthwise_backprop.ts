@@ -1,8 +1,8 @@
 /**
  * Depthwise convolution gradients built from fast kernels, for backends that lack them (wasm).
  *
- * - Filter gradient: per tap (i, j), the input window that tap reads times the output gradient,
- *   summed over batch and space (9 elementwise products and reductions for a 3x3 filter).
+ * - Filter gradient: per tap (i, j), the input that tap reads times the output gradient, summed
+ *   over batch and space, in one direct loop on the host (see {@linkcode depthwiseBackpropFilter}).
  * - Input gradient: a stride-1 depthwise convolution of the output gradient with the spatially
  *   flipped filter. For stride s the output gradient is first spread onto the stride grid
  *   (s-1 zeros between samples), and padded so the result has the input's size.
@@ -10,13 +10,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import {
-  convGeometry,
-  type ConvPad,
-  gradientFrame,
-  padForTaps,
-  tapWindow,
-} from "./_conv_geometry.ts";
+import { convGeometry, type ConvPad, gradientFrame } from "./_conv_geometry.ts";
 
 /** Attributes tfjs passes to the two depthwise gradient kernels. */
 export interface DepthwiseBackpropAttrs {
@@ -26,7 +20,13 @@ export interface DepthwiseBackpropAttrs {
   dimRoundingMode?: "floor" | "round" | "ceil";
 }
 
-/** dW[kh, kw, inC, multiplier] of `depthwiseConv2d(x, W)` given its output gradient `dy`. */
+/**
+ * dW[kh, kw, inC, multiplier] of `depthwiseConv2d(x, W)` given its output gradient `dy`, as one
+ * direct loop on the host over the output positions, channels innermost (float64 sums). The
+ * composition from tensor ops (per tap a window product and a reduction over batch and space)
+ * took 91 ms a call and 29% of a batch-32 fine-tuning step at 224 px on wasm; this reads both
+ * operands once. Synchronous reads: for backends that have them (wasm, cpu).
+ */
 export function depthwiseBackpropFilter(
   x: tf.Tensor4D,
   dy: tf.Tensor4D,
@@ -34,29 +34,48 @@ export function depthwiseBackpropFilter(
   attrs: DepthwiseBackpropAttrs,
 ): tf.Tensor4D {
   const [kh, kw, inC, mult] = filterShape;
-  return tf.tidy(() => {
-    const g = convGeometry(
-      x.shape,
-      filterShape,
-      attrs.strides,
-      attrs.pad,
-      attrs.dilations ?? 1,
-      attrs.dimRoundingMode,
-      true,
-    );
-    const xPadded = padForTaps(x, g);
-    // dy's channel c*mult+m belongs to input channel c.
-    const dy5 = mult === 1 ? dy : tf.reshape(dy, [g.batch, g.outHeight, g.outWidth, inC, mult]);
-    const taps: tf.Tensor[] = [];
-    for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++) {
-        const window = tapWindow(xPadded, g, i, j);
-        const xs = mult === 1 ? window : tf.expandDims(window, 4);
-        taps.push(tf.sum(tf.mul(xs, dy5), [0, 1, 2]));
+  const g = convGeometry(
+    x.shape,
+    filterShape,
+    attrs.strides,
+    attrs.pad,
+    attrs.dilations ?? 1,
+    attrs.dimRoundingMode,
+    true,
+  );
+  const xs = x.dataSync() as Float32Array;
+  const ds = dy.dataSync() as Float32Array;
+  const { inHeight: H, inWidth: W, outHeight: OH, outWidth: OW } = g;
+  const outC = inC * mult;
+  const acc = new Float64Array(kh * kw * outC);
+  for (let n = 0; n < g.batch; n++) {
+    for (let oh = 0; oh < OH; oh++) {
+      for (let ow = 0; ow < OW; ow++) {
+        const dyBase = ((n * OH + oh) * OW + ow) * outC;
+        for (let i = 0; i < kh; i++) {
+          const h = oh * g.strideHeight + i * g.dilationHeight - g.padTop;
+          if (h < 0 || h >= H) continue;
+          for (let j = 0; j < kw; j++) {
+            const w = ow * g.strideWidth + j * g.dilationWidth - g.padLeft;
+            if (w < 0 || w >= W) continue;
+            const xBase = ((n * H + h) * W + w) * inC;
+            const accBase = (i * kw + j) * outC;
+            if (mult === 1) {
+              for (let c = 0; c < inC; c++) acc[accBase + c] += xs[xBase + c] * ds[dyBase + c];
+            } else {
+              for (let c = 0; c < inC; c++) {
+                const xv = xs[xBase + c];
+                for (let m = 0; m < mult; m++) {
+                  acc[accBase + c * mult + m] += xv * ds[dyBase + c * mult + m];
+                }
+              }
+            }
+          }
+        }
       }
     }
-    return tf.reshape(tf.stack(taps), [kh, kw, inC, mult]);
-  });
+  }
+  return tf.tensor4d(Float32Array.from(acc), filterShape);
 }
 
 /** dX of `depthwiseConv2d(x, W)` (x of shape `xShape`) given its output gradient `dy`. */
