@@ -8,7 +8,8 @@
  *
  * Splits can also group on `personN` alone ({@linkcode patientGroup}, key `"person"`): the data's
  * ATTRIBUTION.md calls it the safer choice, since the dataset does not document whether the
- * counter is shared; on the shared copy 155 `personN` values occur with both types.
+ * counter is shared; on the shared copy 979 `personN` values occur with both types (the report's
+ * data caveats count them).
  *
  * @module
  */

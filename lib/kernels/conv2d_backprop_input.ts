@@ -30,7 +30,6 @@ export function conv2dBackpropInput(
   attrs: Conv2DBackpropInputAttrs,
 ): tf.Tensor4D {
   if (attrs.dataFormat === "NCHW") throw new Error("conv2dBackpropInput: NCHW is not supported");
-  const [kh, kw, inC, outC] = filter.shape;
   return tf.tidy(() => {
     const g = convGeometry(
       attrs.inputShape,
@@ -40,10 +39,8 @@ export function conv2dBackpropInput(
       1,
       attrs.dimRoundingMode,
     );
-    // W'[i, j, o, c] = W[kh-1-i, kw-1-j, c, o]; a 1x1 filter needs only the transpose.
-    const swapped = kh === 1 && kw === 1
-      ? tf.reshape(tf.transpose(tf.reshape(filter, [inC, outC])), [1, 1, outC, inC])
-      : tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
+    // W'[i, j, o, c] = W[kh-1-i, kw-1-j, c, o].
+    const swapped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
     const framed = gradientFrame(dy, g);
     return tf.reshape(
       tf.conv2d(framed, swapped as tf.Tensor4D, 1, "valid"),

@@ -4,10 +4,10 @@
  * The wasm backend has no `Conv2DBackpropFilter`, `DepthwiseConv2dNativeBackpropFilter` or
  * `DepthwiseConv2dNativeBackpropInput`, so it cannot train a MobileNetV2 at all; these are
  * composed from its fast kernels (XNNPACK matrix products, depthwise convolutions,
- * elementwise products and sums). Its own `Conv2DBackpropInput` is a single-threaded direct loop,
- * so that one is replaced by a forward convolution too. `FusedBatchNorm`'s gradient is replaced for all backends
- * (see `batch_norm_grad.ts`). On webgpu, sums over leading axes run as a column sum
- * (`leading_sum_webgpu.ts`). `initBackend` calls {@linkcode registerGradientKernels}.
+ * elementwise products and sums). Its own `Conv2DBackpropInput` is a single-threaded direct
+ * loop, so that one is replaced by a forward convolution too. `FusedBatchNorm`'s gradient is
+ * replaced for all backends (see `batch_norm_grad.ts`). On webgpu, sums over leading axes run as
+ * a column sum (`leading_sum_webgpu.ts`). `initBackend` calls {@linkcode registerGradientKernels}.
  *
  * ```ts
  * import * as tf from "@tensorflow/tfjs";

@@ -46,12 +46,12 @@ export function dataFacts(rows: readonly ManifestRow[]): DataFacts {
   };
 }
 
+/** `personN` groups that hold more than one patient key (i.e. both types). */
 function personsWithBothTypes(rows: readonly ManifestRow[]): number {
-  const types = new Map<string, Set<string>>();
-  for (const r of new Set(rows.map((r) => r.patientId))) {
-    const person = patientGroup(r, "person");
-    if (person === r) continue; // not a personN_type id
-    types.set(person, (types.get(person) ?? new Set()).add(r.toLowerCase()));
+  const keys = new Map<string, number>();
+  for (const id of new Set(rows.map((r) => r.patientId))) {
+    const person = patientGroup(id, "person");
+    keys.set(person, (keys.get(person) ?? 0) + 1);
   }
-  return [...types.values()].filter((t) => t.size > 1).length;
+  return [...keys.values()].filter((n) => n > 1).length;
 }
