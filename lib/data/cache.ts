@@ -11,12 +11,12 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { readFile, rm, stat, truncate, writeFile } from "node:fs/promises";
+import { readFile, stat, truncate, writeFile } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { CxrError } from "../errors.ts";
 import { cacheDir as defaultCacheDir } from "../paths.ts";
-import { writeJsonAtomic } from "../util/atomic.ts";
-import { exists } from "../util/fs.ts";
+import { removeTempFiles, writeJsonAtomic } from "../util/atomic.ts";
+import { acquireLock } from "../util/lock.ts";
 import { progress } from "../util/progress.ts";
 import { mapPool } from "./_pool.ts";
 import { decodeGray, type DecodeOptions, decoderId } from "./decode.ts";
@@ -92,29 +92,6 @@ async function readIndex(dir: string): Promise<CacheIndex | null> {
   }
 }
 
-/** Holds `<dir>/lock` while building, so two processes never append to one cache at once. */
-async function lock(dir: string): Promise<() => Promise<void>> {
-  const path = join(dir, "lock");
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      await writeFile(path, String(Deno.pid), { flag: "wx" });
-      return () => rm(path, { force: true });
-    } catch (err) {
-      if ((err as { code?: string }).code !== "EEXIST") throw err;
-      const pid = Number(await readFile(path, "utf8").catch(() => ""));
-      const alive = pid > 0 && pid !== Deno.pid &&
-        (await exists(`/proc/${pid}`));
-      if (alive) {
-        throw new CxrError(
-          `image cache ${dir} is being built by process ${pid}; wait for it, or delete ${path} if it is gone`,
-        );
-      }
-      await rm(path, { force: true }); // stale lock from a crashed build
-    }
-  }
-  throw new CxrError(`cannot lock image cache ${dir}; delete ${path} and retry`);
-}
-
 /**
  * Decodes and caches every image of `rows` (default: a scan of `dataRoot`) not cached yet, then
  * opens the cache. Undecodable files are recorded (index and `skipped.csv`), not fatal.
@@ -138,8 +115,13 @@ export async function prepareCache(opts: PrepareOptions): Promise<ImageCache> {
   let built = false;
   if (missing(rows, index).length > 0) {
     await Deno.mkdir(dir, { recursive: true });
-    const unlock = await lock(dir);
+    // One builder per cache: two processes never append to one pixels.bin at once.
+    const lock = await acquireLock(join(dir, "lock"), {
+      what: `image cache ${dir}`,
+      busy: "is being built by",
+    });
     try {
+      await removeTempFiles(dir, { depth: 0 });
       index = await usableIndex(dir, opts); // another process may have built it meanwhile
       const todo = missing(rows, index);
       if (todo.length > 0) {
@@ -147,7 +129,7 @@ export async function prepareCache(opts: PrepareOptions): Promise<ImageCache> {
         built = true;
       }
     } finally {
-      await unlock();
+      await lock.release();
     }
   }
   // Only a call that scanned, was told what its scan skipped, or decoded something has the full

@@ -1,17 +1,22 @@
 /**
- * Crash-safe file writes: write to a temporary file beside the target, then rename.
+ * Crash-safe file writes: write to a temporary file beside the target, flush it to disk, then
+ * rename.
  *
  * A rename within one directory is atomic on POSIX file systems, so readers see either the old
- * file or the complete new one, never a torn write.
+ * file or the complete new one, never a torn write. The file is fsync'd before the rename and
+ * its folder after it, so a power cut cannot leave an empty or short file under the good name.
+ * Temporary names end in `.tmp-<pid>` or `.tmp-<pid>-<n>`; {@linkcode removeTempFiles} clears
+ * what a killed writer left.
  *
  * @module
  */
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { mkdir, open, readdir, rename, rm } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { processAlive } from "./pid.ts";
 
 let counter = 0;
 
-/** Writes `data` to `path` atomically, creating parent folders. */
+/** Writes `data` to `path` atomically and durably, creating parent folders. */
 export async function writeFileAtomic(
   path: string,
   data: string | Uint8Array,
@@ -19,15 +24,79 @@ export async function writeFileAtomic(
   await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${Deno.pid}-${counter++}`;
   try {
-    await writeFile(tmp, data);
+    const file = await open(tmp, "w");
+    try {
+      await file.writeFile(data);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true });
     throw err;
+  }
+  await syncDir(dirname(path));
+}
+
+/** Flushes a folder's entries (a rename into it) to disk; a no-op where folders cannot be opened. */
+export async function syncDir(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, "r");
+  } catch {
+    return; // Windows cannot open folders; its renames are durable without this
+  }
+  try {
+    await handle.sync();
+  } catch {
+    // Some file systems refuse fsync on a folder; the rename itself is still atomic.
+  } finally {
+    await handle.close();
   }
 }
 
 /** Writes `value` as pretty JSON (with a final newline) to `path` atomically. */
 export function writeJsonAtomic(path: string, value: unknown): Promise<void> {
   return writeFileAtomic(path, JSON.stringify(value, null, 2) + "\n");
+}
+
+/** Options of {@linkcode removeTempFiles}. */
+export interface RemoveTempOptions {
+  /** Folder levels below `dir` to search too. Default 2 (a run folder's checkpoints). */
+  depth?: number;
+  /** Where the one-line notice goes when something was removed. Default: console.error. */
+  warn?: (line: string) => void;
+}
+
+const TEMP_NAME = /\.tmp-(\d+)(-\d+)?$/;
+
+/**
+ * Removes temporary files and folders (`<name>.tmp-<pid>[-<n>]`) that writers no longer running
+ * left in `dir` (a kill between writing and renaming). Call it holding the folder's lock. Lock
+ * attempts (`*.lock.tmp-*`) and temp files of live processes are kept. Returns what it removed.
+ */
+export async function removeTempFiles(
+  dir: string,
+  options: RemoveTempOptions = {},
+): Promise<string[]> {
+  const removed: string[] = [];
+  const walk = async (folder: string, depth: number) => {
+    const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
+    for (const e of entries) {
+      const path = join(folder, e.name);
+      const m = TEMP_NAME.exec(e.name);
+      if (m && !e.name.includes(".lock.tmp-") && !processAlive(Number(m[1]))) {
+        await rm(path, { recursive: true, force: true });
+        removed.push(path);
+      } else if (!m && e.isDirectory() && depth > 0) await walk(path, depth - 1);
+    }
+  };
+  await walk(dir, options.depth ?? 2);
+  if (removed.length > 0) {
+    (options.warn ?? ((l: string) => console.error(l)))(
+      `removed ${removed.length} temporary file(s) an interrupted run left: ${removed.join(", ")}`,
+    );
+  }
+  return removed;
 }
