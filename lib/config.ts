@@ -21,7 +21,9 @@
  */
 import { readFile } from "node:fs/promises";
 import { PATIENT_KEY_KINDS, type PatientKeyKind } from "./data/patient_id.ts";
-export type { PatientKeyKind };
+import { OFFICIAL_VALIDATIONS, type OfficialValidation } from "./data/split.ts";
+export { OFFICIAL_VALIDATIONS };
+export type { OfficialValidation, PatientKeyKind };
 import { CxrError, fail } from "./errors.ts";
 
 /** Model families the training CLI builds. */
@@ -29,10 +31,27 @@ export type ModelName = "mobilenetv2" | "baseline";
 /** How the data is split (see lib/data): image-level 80/10/10, patient-level, or Kaggle folders. */
 export type SplitStrategy = "paper" | "patient" | "official";
 /**
- * `quick`: a balanced subset of 48 per class at a small input for a smoke run; `full`: the
- * paper's protocol.
+ * Profiles, each a set of defaults:
+ * - `full`: the paper's protocol as written: 224 px, 5 + 10 epochs, a fresh augmentation of every
+ *   training image every epoch (the frozen part runs on each augmented batch), AdamW decaying
+ *   every trainable variable as Keras' `AdamW` does.
+ * - `fast`: `full` with the frozen part's output cached once per stage, so each training image
+ *   is seen in one fixed augmented view for all epochs (`augmentViews`): several times faster
+ *   on a CPU, but not the paper's training. Its results are reported apart from `full`'s.
+ * - `quick`: a balanced subset of 48 per class at 96 px, 1 + 1 epochs, cached: a smoke run.
  */
-export type Profile = "quick" | "full";
+export const PROFILES = ["quick", "fast", "full"] as const;
+/** One of {@linkcode PROFILES}. */
+export type Profile = typeof PROFILES[number];
+
+/**
+ * Which variables AdamW's decoupled weight decay applies to: `all` trainable variables (Keras'
+ * `AdamW`, biases and BatchNorm gamma/beta included) or only `kernels` (biases and BatchNorm
+ * parameters excluded, matched by name: lib/optim/adamw.ts).
+ */
+export const WEIGHT_DECAY_SCOPES = ["all", "kernels"] as const;
+/** One of {@linkcode WEIGHT_DECAY_SCOPES}. */
+export type WeightDecayScope = typeof WEIGHT_DECAY_SCOPES[number];
 
 /** Augmentation ranges (see lib/augment). A range of 0 disables that transform. */
 export interface AugmentConfig {
@@ -68,6 +87,11 @@ export interface ExperimentConfig {
    * Default "person-type".
    */
   patientKey: PatientKeyKind;
+  /**
+   * Validation of the `official` split (see {@linkcode OFFICIAL_VALIDATIONS}); other splits
+   * ignore it. Default "carved".
+   */
+  officialVal: OfficialValidation;
   /** Images per training step. Default 32. */
   batchSize: number;
   /** Epochs of stage 1 (frozen base, head trained). Default 5 (baseline: all its epochs). */
@@ -80,6 +104,8 @@ export interface ExperimentConfig {
   stage2LearningRate: number;
   /** AdamW decoupled weight decay (Keras' AdamW default). Default 0.004. */
   weightDecay: number;
+  /** Variables the weight decay applies to (see {@linkcode WEIGHT_DECAY_SCOPES}). Default "all". */
+  weightDecayScope: WeightDecayScope;
   /** Dropout rate of the head. Default 0.2. */
   dropout: number;
   /**
@@ -100,7 +126,7 @@ export interface ExperimentConfig {
    * Compute the frozen part's output once per stage and train the rest from that cache. Images
    * are augmented before the frozen part, so with the cache each training image is seen in
    * `augmentViews` fixed augmented versions (cycled over epochs) instead of a fresh one per
-   * epoch. Default true (the only way the full protocol fits a 2-core CPU).
+   * epoch. Default false (profiles `fast` and `quick`: true).
    */
   cacheFrozenFeatures: boolean;
   /** Augmented views per training image kept in the feature cache. Default 1. */
@@ -126,19 +152,21 @@ const PAPER_DEFAULTS: ExperimentConfig = {
   inputSize: 224,
   fractions: [0.8, 0.1, 0.1],
   patientKey: "person-type",
+  officialVal: "carved",
   batchSize: 32,
   stage1Epochs: 5,
   stage2Epochs: 10,
   stage1LearningRate: 1e-4,
   stage2LearningRate: 1e-5,
   weightDecay: 0.004,
+  weightDecayScope: "all",
   dropout: 0.2,
   fineTuneFrom: "block_13_expand",
   patience: 3,
   monitor: "val_accuracy",
   augment: { enabled: true, rotation: 10, zoom: 0.1, contrast: 0.1, flip: true },
   classWeights: "none",
-  cacheFrozenFeatures: true,
+  cacheFrozenFeatures: false,
   augmentViews: 1,
   subsetPerClass: 0,
   checkpointName: "",
@@ -146,9 +174,17 @@ const PAPER_DEFAULTS: ExperimentConfig = {
   weightsDir: "",
 };
 
-/** What `quick` changes: a balanced subset of 48 per class at 96 px, 1+1 epochs. */
+/** What `fast` changes: the frozen part's output cached, one augmented view per image. */
+const FAST: Partial<ExperimentConfig> = {
+  profile: "fast",
+  cacheFrozenFeatures: true,
+  augmentViews: 1,
+};
+
+/** What `quick` changes: a balanced subset of 48 per class at 96 px, 1+1 epochs, cached. */
 const QUICK: Partial<ExperimentConfig> = {
   profile: "quick",
+  cacheFrozenFeatures: true,
   inputSize: 96,
   batchSize: 16,
   stage1Epochs: 1,
@@ -179,7 +215,7 @@ export interface LoadConfigOptions {
 export function defaultConfig(profile: Profile = "full", model: ModelName = "mobilenetv2") {
   const config: ExperimentConfig = structuredClone({
     ...PAPER_DEFAULTS,
-    ...(profile === "quick" ? QUICK : {}),
+    ...(profile === "quick" ? QUICK : profile === "fast" ? FAST : {}),
   });
   config.model = model;
   if (model === "baseline") {
@@ -189,7 +225,7 @@ export function defaultConfig(profile: Profile = "full", model: ModelName = "mob
     config.stage2Epochs = 0;
     config.stage1LearningRate = 1e-3;
     config.cacheFrozenFeatures = false;
-    if (profile === "full") Object.assign(config, BASELINE_FULL);
+    if (profile !== "quick") Object.assign(config, BASELINE_FULL);
   }
   return config;
 }
@@ -216,7 +252,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Exper
   const overrides = (options.overrides ?? {}) as Record<string, unknown>;
   const profile = (options.profile ?? overrides.profile ?? fromFile.profile ?? "full") as Profile;
   const model = (overrides.model ?? fromFile.model ?? "mobilenetv2") as ModelName;
-  checkEnum("profile", profile, ["quick", "full"]);
+  checkEnum("profile", profile, PROFILES);
   checkEnum("model", model, ["mobilenetv2", "baseline"]);
   const merged = mergeConfig(defaultConfig(profile, model), fromFile, options.file);
   return validateConfig(mergeConfig(merged, overrides, "flags"));
@@ -290,7 +326,9 @@ function checkBoolean(field: string, value: unknown): void {
 export function validateConfig(config: ExperimentConfig): ExperimentConfig {
   checkEnum("model", config.model, ["mobilenetv2", "baseline"]);
   checkEnum("split", config.split, ["paper", "patient", "official"]);
-  checkEnum("profile", config.profile, ["quick", "full"]);
+  checkEnum("profile", config.profile, PROFILES);
+  checkEnum("officialVal", config.officialVal, OFFICIAL_VALIDATIONS);
+  checkEnum("weightDecayScope", config.weightDecayScope, WEIGHT_DECAY_SCOPES);
   checkEnum("monitor", config.monitor, ["val_accuracy", "val_loss"]);
   checkEnum("classWeights", config.classWeights, ["none", "balanced"]);
   checkEnum("patientKey", config.patientKey, PATIENT_KEY_KINDS);

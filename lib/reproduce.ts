@@ -9,6 +9,7 @@
 import { mkdir, readdir } from "node:fs/promises";
 import { basename, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { PROFILES } from "./config.ts";
 import { fail } from "./errors.ts";
 import { type RunEvent, runNotebook } from "./jupyter/runner.ts";
 import { type NotebookParams, PARAM_ENV, PARAMS_FILE_ENV, paramsEnv } from "./notebook/params.ts";
@@ -65,11 +66,11 @@ export async function main(args: string[]): Promise<number> {
     return 0;
   }
   const profile = values.profile ?? (Deno.env.get(PARAM_ENV.profile) || "full");
-  if (profile !== "quick" && profile !== "full") {
-    fail(`--profile must be quick or full, not '${profile}'`, { exitCode: 2 });
+  if (!(PROFILES as readonly string[]).includes(profile)) {
+    fail(`--profile must be one of ${PROFILES.join(", ")}, not '${profile}'`, { exitCode: 2 });
   }
   // Full-profile training cells run for many hours on a CPU.
-  const timeoutSec = Number(values["cell-timeout"] ?? (profile === "full" ? 72 * 3600 : 2 * 3600));
+  const timeoutSec = Number(values["cell-timeout"] ?? (profile !== "quick" ? 72 * 3600 : 2 * 3600));
   if (!(timeoutSec > 0)) {
     fail(`--cell-timeout must be a positive number of seconds`, { exitCode: 2 });
   }

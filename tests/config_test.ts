@@ -14,6 +14,24 @@ Deno.test("full defaults are the paper's protocol", async () => {
   assert.equal(c.stage2LearningRate, 1e-5);
   assert.equal(checkpointBasename(c), "best_mobilenetv2_chestxray");
   assert.equal(c.patientKey, "person-type");
+  // Faithful: a fresh augmentation every epoch, Keras' AdamW decaying every variable, and the
+  // official protocol validating on a carved set.
+  assert.equal(c.cacheFrozenFeatures, false);
+  assert.equal(c.weightDecayScope, "all");
+  assert.equal(c.officialVal, "carved");
+});
+
+Deno.test("fast profile is full with the frozen-feature cache and nothing else", async () => {
+  const full = await loadConfig({ profile: "full" });
+  const fast = await loadConfig({ profile: "fast" });
+  const changed = Object.keys(full).filter((k) =>
+    JSON.stringify(full[k as keyof typeof full]) !== JSON.stringify(fast[k as keyof typeof fast])
+  );
+  assert.deepEqual(changed.sort(), ["cacheFrozenFeatures", "profile"]);
+  assert.equal(fast.augmentViews, 1);
+  const fb = defaultConfig("fast", "baseline");
+  assert.equal(fb.cacheFrozenFeatures, false, "the baseline has no frozen part to cache");
+  assert.deepEqual([fb.inputSize, fb.stage1Epochs], [96, 5]);
 });
 
 Deno.test("quick profile is small; baseline has one stage", async () => {
@@ -53,6 +71,9 @@ Deno.test("bad fields give CxrErrors naming the field", async () => {
     [{ learningRate: 1 }, /unknown config field 'learningRate'/],
     [{ model: "baseline", stage2Epochs: 3 }, /'stage2Epochs' must be 0/],
     [{ patientKey: "personN" }, /'patientKey' is "personN"; expected one of person-type, person/],
+    [{ officialVal: "val" }, /'officialVal' is "val"; expected one of carved, kaggle/],
+    [{ weightDecayScope: "bias" }, /'weightDecayScope' is "bias"; expected one of all, kernels/],
+    [{ profile: "slow" }, /'profile' is "slow"; expected one of quick, fast, full/],
   ];
   for (const [overrides, pattern] of cases) {
     await assert.rejects(

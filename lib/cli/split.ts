@@ -9,6 +9,8 @@ import { parseArgs } from "node:util";
 import { CxrError } from "../errors.ts";
 import {
   duplicateGroups,
+  OFFICIAL_VALIDATIONS,
+  type OfficialValidation,
   PATIENT_KEY_KINDS,
   type PatientKeyKind,
   readManifest,
@@ -22,7 +24,7 @@ import { dataRoot, outputsDir } from "../paths.ts";
 
 const HELP = `usage: deno task cxr split --strategy paper|patient|official [--seed N] [--data DIR]
                               [--manifest FILE] [--fractions 0.8,0.1,0.1] [--out DIR]
-                              [--patient-key person-type|person]
+                              [--patient-key person-type|person] [--official-val carved|kaggle]
 
   --strategy S     paper: stratified by image (the paper's protocol); patient: stratified,
                    every patient and duplicate group on one side; official: Kaggle folders
@@ -32,6 +34,9 @@ const HELP = `usage: deno task cxr split --strategy paper|patient|official [--se
   --fractions F    train,val,test fractions (default 0.8,0.1,0.1)
   --patient-key K  what the patient split keeps together: person-type (default: personN with
                    bacteria/virus) | person (personN alone, the safer key per ATTRIBUTION.md)
+  --official-val V validation of the official split: carved (default: a stratified,
+                   patient-level share of train/ + val/, by --patient-key and --seed) |
+                   kaggle (the 16 images of val/)
   --out DIR        output folder (default: outputs/splits/<strategy>-seed<N>)
 
 Writes train.csv, val.csv, test.csv, summary.json and skipped.csv.
@@ -65,6 +70,7 @@ export async function main(args: string[]): Promise<void> {
       manifest: { type: "string" },
       fractions: { type: "string", default: "0.8,0.1,0.1" },
       "patient-key": { type: "string", default: "person-type" },
+      "official-val": { type: "string", default: "carved" },
       out: { type: "string" },
       help: { type: "boolean" },
     },
@@ -91,12 +97,20 @@ export async function main(args: string[]): Promise<void> {
       { exitCode: 2 },
     );
   }
-  const split = splitDataset(scan.rows, { strategy, seed, fractions, patientKey });
+  const officialVal = values["official-val"] as OfficialValidation;
+  if (!OFFICIAL_VALIDATIONS.includes(officialVal)) {
+    throw new CxrError(
+      `--official-val '${officialVal}' must be one of ${OFFICIAL_VALIDATIONS.join(", ")}`,
+      { exitCode: 2 },
+    );
+  }
+  const split = splitDataset(scan.rows, { strategy, seed, fractions, patientKey, officialVal });
   const out = values.out ?? join(outputsDir(), "splits", `${strategy}-seed${seed}`);
   const summary = await writeSplit(out, split, {
     strategy,
     seed,
-    ...(strategy === "patient" ? { patientKey } : {}),
+    ...(strategy === "official" ? { officialVal } : {}),
+    ...(strategy !== "paper" ? { patientKey } : {}),
     targetFractions: fractions,
     dataRoot: values.manifest ? undefined : root,
     duplicateGroups: duplicateGroups(scan.rows).length,

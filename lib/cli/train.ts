@@ -11,6 +11,7 @@ import {
   type ExperimentConfig,
   loadConfig,
   type ModelName,
+  type OfficialValidation,
   type PatientKeyKind,
   type Profile,
   type SplitStrategy,
@@ -32,8 +33,13 @@ from the last completed epoch.
   --split NAME           patient (default) | paper | official
   --patient-key KIND     what the patient split keeps together: person-type (default:
                          personN with bacteria/virus) | person (personN alone, the safer key)
-  --profile NAME         full (default: the paper's protocol, 224 px, 5+10 epochs)
-                         | quick (96 px, balanced subset of 48 per class, 1+1 epochs)
+  --profile NAME         full (default: the paper's protocol, 224 px, 5+10 epochs, a fresh
+                         augmentation every epoch, Keras' AdamW decay on every variable)
+                         | fast (full with the frozen part's output cached: one fixed
+                         augmented view per image; several times faster, not the paper's)
+                         | quick (96 px, balanced subset of 48 per class, 1+1 epochs, cached)
+  --official-val HOW     validation of --split official: carved (default: a stratified
+                         patient-level 10% of train/ + val/) | kaggle (the 16-image val/)
   --config FILE          JSON with config fields (lib/config.ts); flags override it
   --data DIR             dataset root (default: CXR_DATA_DIR, else data/chest_xray)
   --weights DIR          ImageNet weights (default: CXR_WEIGHTS_DIR, else data/weights/...)
@@ -47,6 +53,7 @@ from the last completed epoch.
   --subset N             train on a balanced subset of N per class (0 = all); validation
                          and test get a quarter as many per class (at least 4)
   --no-feature-cache     run the frozen part every epoch (fresh augmentation, slower)
+  --augment-views K      with the feature cache: augmented views kept per training image
   --no-augment           no augmentation
 `;
 
@@ -58,6 +65,8 @@ export async function main(args: string[]): Promise<void> {
       model: { type: "string" },
       split: { type: "string" },
       "patient-key": { type: "string" },
+      "official-val": { type: "string" },
+      "augment-views": { type: "string" },
       profile: { type: "string" },
       config: { type: "string" },
       data: { type: "string" },
@@ -83,6 +92,8 @@ export async function main(args: string[]): Promise<void> {
     model: values.model as ModelName | undefined,
     split: values.split as SplitStrategy | undefined,
     patientKey: values["patient-key"] as PatientKeyKind | undefined,
+    officialVal: values["official-val"] as OfficialValidation | undefined,
+    augmentViews: countFlag("augment-views", values["augment-views"]),
     seed: countFlag("seed", values.seed),
     batchSize: countFlag("batch-size", values["batch-size"]),
     inputSize: countFlag("input-size", values["input-size"]),

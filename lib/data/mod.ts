@@ -44,6 +44,8 @@ export {
 } from "./manifest.ts";
 export { duplicateGroups, writeDuplicates } from "./duplicates.ts";
 export {
+  OFFICIAL_VALIDATIONS,
+  type OfficialValidation,
   type Split,
   SPLIT_STRATEGIES,
   splitDataset,

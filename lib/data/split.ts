@@ -15,6 +15,17 @@ export type SplitStrategy = "paper" | "patient" | "official";
 /** All strategies, for flag validation. */
 export const SPLIT_STRATEGIES: readonly SplitStrategy[] = ["paper", "patient", "official"];
 
+/**
+ * Where the `official` split validates: `carved` from the Kaggle `train/` folder (a stratified,
+ * patient-level share `fractions[1]`, seeded, with the 16 images of `val/` merged into the pool
+ * first, so that no image is wasted and none is used twice), or the Kaggle `val/` folder as it
+ * is (`kaggle`: 16 images, too few to select a checkpoint on). The `test/` folder is the test
+ * set either way.
+ */
+export const OFFICIAL_VALIDATIONS = ["carved", "kaggle"] as const;
+/** One of {@linkcode OFFICIAL_VALIDATIONS}. */
+export type OfficialValidation = typeof OFFICIAL_VALIDATIONS[number];
+
 /** Rows per split. */
 export interface Split {
   train: ManifestRow[];
@@ -34,6 +45,8 @@ export interface SplitOptions {
    * alone (see {@linkcode patientGroup}). Default "person-type".
    */
   patientKey?: PatientKeyKind;
+  /** Validation of `official` (see {@linkcode OFFICIAL_VALIDATIONS}). Default "carved". */
+  officialVal?: OfficialValidation;
 }
 
 /** Union-find over row indices. */
@@ -87,19 +100,30 @@ function checkFractions(f: readonly number[]): void {
  * ```
  */
 export function splitDataset(rows: readonly ManifestRow[], opts: SplitOptions): Split {
-  const byPath = (
-    a: ManifestRow,
-    b: ManifestRow,
-  ) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   const sorted = [...rows].sort(byPath);
-  if (opts.strategy === "official") return officialSplit(sorted);
+  if (opts.strategy === "official") return officialSplit(sorted, opts);
   if (!SPLIT_STRATEGIES.includes(opts.strategy)) {
     throw new CxrError(`unknown split strategy '${opts.strategy}'; use paper, patient or official`);
   }
   const fractions = opts.fractions ?? [0.8, 0.1, 0.1];
   checkFractions(fractions);
   const byPatient = opts.strategy === "patient" ? opts.patientKey ?? "person-type" : null;
-  const groups = new Rng(opts.seed).shuffle(groupsOf(sorted, byPatient));
+  const [train, val, test] = assignGroups(sorted, byPatient, opts.seed, fractions);
+  return { train, val, test };
+}
+
+/**
+ * Shuffles the groups of `sorted` (duplicates, and patients when `byPatient` is set) with the
+ * seed and gives each to the part whose share of its stratum is furthest below `fractions`.
+ * Returns the parts' rows, each sorted by path.
+ */
+function assignGroups(
+  sorted: readonly ManifestRow[],
+  byPatient: PatientKeyKind | null,
+  seed: number,
+  fractions: readonly number[],
+): ManifestRow[][] {
+  const groups = new Rng(seed).shuffle(groupsOf(sorted, byPatient));
 
   const stratumOf = (g: number[]) => [...new Set(g.map((i) => sorted[i].label))].sort().join("+");
   const totals = new Map<string, number>();
@@ -122,10 +146,34 @@ export function splitDataset(rows: readonly ManifestRow[], opts: SplitOptions): 
     have[best] += g.length;
     for (const i of g) out[best].push(sorted[i]);
   }
-  return { train: out[0].sort(byPath), val: out[1].sort(byPath), test: out[2].sort(byPath) };
+  return out.map((part) => part.sort(byPath));
 }
 
-function officialSplit(rows: ManifestRow[]): Split {
+function byPath(a: ManifestRow, b: ManifestRow): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+/**
+ * The Kaggle folders; with `officialVal` "carved" (the default) the validation set is carved
+ * from `train/` + `val/` by patient (`patientKey`) with the share `fractions[1]`.
+ */
+function officialSplit(rows: ManifestRow[], opts: SplitOptions): Split {
+  const folders = officialFolders(rows);
+  if ((opts.officialVal ?? "carved") === "kaggle") return folders;
+  const fractions = opts.fractions ?? [0.8, 0.1, 0.1];
+  checkFractions(fractions);
+  const share = fractions[1];
+  const pool = [...folders.train, ...folders.val].sort(byPath);
+  const [train, val] = assignGroups(
+    pool,
+    opts.patientKey ?? "person-type",
+    opts.seed,
+    [1 - share, share, 0],
+  );
+  return { train, val, test: folders.test };
+}
+
+function officialFolders(rows: ManifestRow[]): Split {
   const out: Record<OfficialSplit, ManifestRow[]> = { train: [], val: [], test: [] };
   for (const r of rows) {
     if (r.officialSplit === null) {

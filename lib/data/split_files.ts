@@ -17,6 +17,8 @@ export interface SplitInfo {
   seed?: number;
   /** What the patient-level split kept together (and the summary counts as one patient). */
   patientKey?: PatientKeyKind;
+  /** Where the `official` split validates ("carved" from train/, or Kaggle's "kaggle" val/). */
+  officialVal?: string;
   /** Requested train/val/test fractions (the summary's `fractions` are the achieved ones). */
   targetFractions?: readonly number[];
   dataRoot?: string;

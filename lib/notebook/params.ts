@@ -8,7 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Profile, SplitStrategy } from "../config.ts";
+import { type Profile, PROFILES, type SplitStrategy } from "../config.ts";
 import { fail } from "../errors.ts";
 import { dataRoot, outputsDir, weightsDir } from "../paths.ts";
 
@@ -46,7 +46,6 @@ export const PARAM_ENV: Readonly<Record<keyof NotebookParams, string>> = {
 /** Names the JSON params file (keys as in {@linkcode NotebookParams}). */
 export const PARAMS_FILE_ENV = "CXR_PARAMS";
 
-const PROFILES: readonly Profile[] = ["quick", "full"];
 const SPLITS: readonly SplitStrategy[] = ["paper", "patient", "official"];
 
 /**

@@ -42,6 +42,12 @@ export interface AdamWOptions {
 
 const DEFAULT_EXCLUDE = /(^|\/)(gamma|beta|bias)(_\d+)?$/;
 
+/**
+ * An `excludeFromWeightDecay` that matches no name: every variable decays, biases and BatchNorm
+ * gamma/beta included, as in Keras' `AdamW`.
+ */
+export const EXCLUDE_NOTHING = /(?!)/;
+
 /** A named tensor, as tfjs optimizers exchange their state. */
 export type NamedTensor = { name: string; tensor: tf.Tensor };
 

@@ -11,5 +11,5 @@
  *
  * @module
  */
-export { AdamW, adamW } from "./adamw.ts";
+export { AdamW, adamW, EXCLUDE_NOTHING } from "./adamw.ts";
 export type { AdamWOptions, NamedTensor } from "./adamw.ts";

@@ -374,7 +374,7 @@ function trainingDeviations(runs: readonly RunRecord[]): string {
   }
   // The paper trains at 224 px for up to 15 epochs; the baseline's full profile is cut down.
   const smaller = runs.filter((r) =>
-    r.config.profile === "full" &&
+    r.config.profile !== "quick" &&
     (r.config.inputSize < 224 || r.config.stage1Epochs + r.config.stage2Epochs < 15)
   );
   for (const r of smaller) {

@@ -38,7 +38,7 @@ import {
   splitAt,
 } from "../models/mod.ts";
 import { type FoldedForward, foldedForward } from "../kernels/mod.ts";
-import { AdamW } from "../optim/mod.ts";
+import { AdamW, EXCLUDE_NOTHING } from "../optim/mod.ts";
 import { writeJsonAtomic } from "../util/atomic.ts";
 import { exists } from "../util/fs.ts";
 import { progress } from "../util/progress.ts";
@@ -150,6 +150,7 @@ async function runSplit(
     seed: config.seed,
     fractions: config.fractions,
     patientKey: config.patientKey,
+    officialVal: config.officialVal,
   });
   if (config.subsetPerClass > 0) {
     // Quick runs: the training subset, and a quarter as many of each class to validate/test on.
@@ -164,7 +165,8 @@ async function runSplit(
   await writeSplit(splitsDir, split, {
     strategy: config.split,
     seed: config.seed,
-    ...(config.split === "patient" ? { patientKey: config.patientKey } : {}),
+    ...(config.split === "official" ? { officialVal: config.officialVal } : {}),
+    ...(config.split !== "paper" ? { patientKey: config.patientKey } : {}),
     targetFractions: config.fractions,
     dataRoot: config.dataRoot,
     skipped: scan.skipped,
@@ -218,6 +220,20 @@ export function configDiff(a: ExperimentConfig, b: ExperimentConfig): string | n
     }
   }
   return null;
+}
+
+/**
+ * How training images reach the trained part, in words: a fresh augmentation every epoch (the
+ * paper's), or `augmentViews` cached views of the frozen part's output.
+ */
+export function trainingMode(config: ExperimentConfig): string {
+  const cached = config.cacheFrozenFeatures && config.model !== "baseline";
+  if (!config.augment.enabled) {
+    return cached ? "cached frozen features, no augmentation" : "no augmentation";
+  }
+  return cached
+    ? `cached frozen features, ${config.augmentViews} augmented view(s) per image`
+    : "fresh augmentation every epoch";
 }
 
 /** Runs (or resumes) the training described by `options.config` in `options.runDir`. */
@@ -287,8 +303,9 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
   const report = complete ? (line: string) => Promise.resolve(print(line)) : log;
   await report(
     !resumed
-      ? `training ${config.model} (${config.profile}) at ${config.inputSize}px on ${train.length} images, ` +
-        `validating on ${val.length}, backend ${tf.getBackend()}`
+      ? `training ${config.model} (${config.profile}: ${trainingMode(config)}) at ` +
+        `${config.inputSize}px on ${train.length} images, validating on ${val.length}, ` +
+        `backend ${tf.getBackend()}`
       : complete
       ? `${runDir} is complete (${state.epoch} epochs); nothing to train`
       : `resuming ${runDir} after epoch ${state.epoch} (stage ${state.stage})`,
@@ -315,6 +332,7 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     const optimizer = new AdamW({
       learningRate: plan.learningRate,
       weightDecay: config.weightDecay,
+      ...(config.weightDecayScope === "all" ? { excludeFromWeightDecay: EXCLUDE_NOTHING } : {}),
     });
     if (last?.optimizerWeights && last.state.stage === plan.stage && last.state.stageEpoch > 0) {
       await optimizer.setWeights(last.optimizerWeights);

@@ -72,7 +72,8 @@ Deno.test("official split follows the folders; the flat layout is refused in one
     { ...row("train/NORMAL/a", "NORMAL", "a"), officialSplit: "train" as const },
     { ...row("val/PNEUMONIA/c", "PNEUMONIA", "c"), officialSplit: "val" as const },
   ];
-  assert.deepEqual(paths(splitDataset(rows, { strategy: "official", seed: 0 })), [
+  const kaggle = splitDataset(rows, { strategy: "official", seed: 0, officialVal: "kaggle" });
+  assert.deepEqual(paths(kaggle), [
     ["train/NORMAL/a"],
     ["val/PNEUMONIA/c"],
     ["test/NORMAL/b"],
@@ -85,6 +86,42 @@ Deno.test("official split follows the folders; the flat layout is refused in one
     () => splitDataset(rows, { strategy: "paper", seed: 0, fractions: [0.5, 0.5, 0.5] }),
     /must be three non-negative numbers summing to 1/,
   );
+});
+
+Deno.test("official split carves a stratified patient-level validation from train/ + val/", () => {
+  const rows: ManifestRow[] = [];
+  const add = (folder: "train" | "val" | "test", label: "NORMAL" | "PNEUMONIA", n: number) => {
+    for (let i = 0; i < n; i++) {
+      const patient = `${folder}${label}${Math.floor(i / 2)}`; // two images per patient
+      rows.push({
+        ...row(`${folder}/${label}/${i}`, label, patient, `${folder}${label}${i}`),
+        officialSplit: folder,
+      });
+    }
+  };
+  add("train", "NORMAL", 40);
+  add("train", "PNEUMONIA", 100);
+  add("val", "NORMAL", 2);
+  add("val", "PNEUMONIA", 2);
+  add("test", "NORMAL", 6);
+  add("test", "PNEUMONIA", 6);
+  for (let seed = 0; seed < 5; seed++) {
+    const s = splitDataset(rows, { strategy: "official", seed });
+    const sum = splitSummary(s);
+    // The pool is train/ (140) + val/ (4) = 144 images in pairs (42 NORMAL, 102 PNEUMONIA):
+    // 10% of each class, within one pair.
+    assert.ok(Math.abs(sum.counts.val.NORMAL - 4.2) <= 2, `seed ${seed}: ${sum.counts.val.NORMAL}`);
+    assert.ok(Math.abs(sum.counts.val.PNEUMONIA - 10.2) <= 2, `seed ${seed}`);
+    assert.ok(s.val.every((r) => s.val.filter((o) => o.patientId === r.patientId).length === 2));
+    assert.equal(s.train.length + s.val.length, 144);
+    assert.deepEqual(paths(s)[2], paths({ train: [], val: [], test: rows.slice(144) })[2].sort());
+    assert.deepEqual(sum.patientOverlap, { trainVal: 0, trainTest: 0, valTest: 0 });
+    assert.ok(s.val.every((r) => r.officialSplit !== "test"));
+  }
+  const a = paths(splitDataset(rows, { strategy: "official", seed: 1 }))[1];
+  const b = paths(splitDataset(rows, { strategy: "official", seed: 2 }))[1];
+  assert.deepEqual(a, paths(splitDataset(rows, { strategy: "official", seed: 1 }))[1]);
+  assert.notDeepEqual(a, b, "the carve depends on the seed");
 });
 
 Deno.test("splitSummary counts overlaps by hand", () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { AdamW, adamW } from "../../lib/optim/adamw.ts";
+import { AdamW, adamW, EXCLUDE_NOTHING } from "../../lib/optim/adamw.ts";
 
 await tf.setBackend("cpu");
 
@@ -42,6 +42,25 @@ Deno.test("AdamW matches hand-computed steps, no decay on bias", () => {
   }
   assert.equal(opt.iterations, 3);
   assert.ok(opt.decays("x/kernel") && !opt.decays("bn/gamma") && !opt.decays("bn/beta_1"));
+  opt.dispose();
+  tf.dispose([w, b]);
+});
+
+Deno.test("AdamW with EXCLUDE_NOTHING decays the bias too, as Keras' AdamW does", () => {
+  const { w, b } = vars();
+  const opt = adamW({
+    learningRate: 0.1,
+    weightDecay: 0.01,
+    excludeFromWeightDecay: EXCLUDE_NOTHING,
+  });
+  // The bias (0.5) under the same rule as w, decay included (hand-computed like EXPECTED_W).
+  const expected = [0.399500019999996, 0.3002978786047236, 0.20371244333215804];
+  for (let t = 0; t < 3; t++) {
+    opt.minimize(loss(w, b), false, [w, b]);
+    close(w.dataSync(), EXPECTED_W[t]);
+    close(b.dataSync(), [expected[t]]);
+  }
+  assert.ok(opt.decays("bn/gamma") && opt.decays("x/bias") && opt.decays("bn/beta_1"));
   opt.dispose();
   tf.dispose([w, b]);
 });
