@@ -9,7 +9,7 @@
 import { mkdir, readdir } from "node:fs/promises";
 import { basename, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { PROFILES } from "./config.ts";
+import { type Profile, PROFILES } from "./config.ts";
 import { fail } from "./errors.ts";
 import { type RunEvent, runNotebook } from "./jupyter/runner.ts";
 import { type NotebookParams, PARAM_ENV, PARAMS_FILE_ENV, paramsEnv } from "./notebook/params.ts";
@@ -83,7 +83,7 @@ export async function main(args: string[]): Promise<number> {
   }
 
   const params: Partial<NotebookParams> = {
-    profile,
+    profile: profile as Profile,
     split: values.split as NotebookParams["split"] | undefined,
     seeds: values.seeds?.split(",").map(Number),
     runDir: values["run-dir"] && resolve(values["run-dir"]),
