@@ -70,7 +70,7 @@ Deno.test("bad values name the variable and the allowed values", async () => {
   await withEnv({ CXR_PROFILE: "medium" }, () => {
     assert.throws(
       () => notebookParams(),
-      /CXR_PROFILE='medium' is not a valid profile; use one of: quick, full/,
+      /CXR_PROFILE='medium' is not a valid profile; use one of: quick, fast, full/,
     );
   });
   await withEnv({ CXR_SEEDS: "1,x" }, () => {
