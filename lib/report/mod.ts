@@ -49,5 +49,14 @@ export {
   readRun,
   type RunRecord,
 } from "./runs.ts";
-export { fmt, fmtCi, fmtMeanSd, type MeanSd, meanSd } from "./stats.ts";
+export {
+  fmt,
+  fmtCi,
+  fmtMeanSd,
+  type MeanSd,
+  meanSd,
+  studentTCdf,
+  studentTQuantile,
+  tInterval,
+} from "./stats.ts";
 export { writeReport, type WriteReportOptions, type WriteReportResult } from "./write.ts";
