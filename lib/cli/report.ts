@@ -19,7 +19,7 @@ data caveats) from run directories.
 
 flags:
   --runs DIR       a run directory or a folder searched for them; repeatable
-                   (default: <outputs>/runs/full)
+                   (default: <outputs>/runs/full and <outputs>/runs/fast)
   --out DIR        where REPORT.md and figures/ go (default: <outputs>)
   --data DIR       dataset root counted for the data caveats (default: CXR_DATA_DIR or
                    data/chest_xray, when it exists)
@@ -44,7 +44,7 @@ export async function main(args: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const runs = values.runs ?? [join(outputsDir(), "runs", "full")];
+  const runs = values.runs ?? ["full", "fast"].map((p) => join(outputsDir(), "runs", p));
   const root = dataRoot(values.data);
   let backend: { name: string; device: string } | undefined;
   if (values.measure) {

@@ -7,17 +7,18 @@
 import { fail } from "../errors.ts";
 import { mcnemarExact, type McNemarResult, predictAt } from "../metrics/mod.ts";
 import {
-  type Protocol,
-  PROTOCOL_LABELS,
+  type Cohort,
+  cohortLabel,
   protocolEval,
   readEvalPredictions,
   type RunRecord,
+  sameCohort,
 } from "./runs.ts";
 import { fmt, meanSd } from "./stats.ts";
 
-/** McNemar's test of two runs (same protocol and seed) on their common test images. */
+/** McNemar's test of two runs (same cohort and seed) on their common test images. */
 export interface PairedTest extends McNemarResult {
-  protocol: Protocol;
+  cohort: Cohort;
   seed: number;
   /** Test images both runs predicted. */
   n: number;
@@ -27,7 +28,7 @@ export interface PairedTest extends McNemarResult {
 }
 
 /**
- * Pairs runs of model `a` and model `b` that share protocol and seed, and tests each pair on
+ * Pairs runs of model `a` and model `b` that share cohort and seed, and tests each pair on
  * the images both evaluated (matched by path). A pair whose test sets differ fails: they were
  * not trained on the same split.
  */
@@ -42,7 +43,7 @@ export async function pairedTests(
     if (!pa) continue;
     const rb = runs.find((r) =>
       r.config.model === b && r.config.seed === ra.config.seed &&
-      protocolEval(r)?.protocol === pa.protocol
+      protocolEval(r) !== undefined && sameCohort(protocolEval(r)!.cohort, pa.cohort)
     );
     if (!rb) continue;
     const pb = protocolEval(rb)!;
@@ -63,7 +64,7 @@ export async function pairedTests(
       pb.eval.metrics.threshold ?? 0.5,
     );
     out.push({
-      protocol: pa.protocol,
+      cohort: pa.cohort,
       seed: ra.config.seed,
       n: y.length,
       modelA: a,
@@ -83,14 +84,16 @@ export function comparisonReading(
   tests: readonly PairedTest[],
 ): string {
   const lines: string[] = [];
-  for (const protocol of new Set(tests.map((t) => t.protocol))) {
-    const ts = tests.filter((t) => t.protocol === protocol);
+  const cohorts: Cohort[] = [];
+  for (const t of tests) if (!cohorts.some((c) => sameCohort(c, t.cohort))) cohorts.push(t.cohort);
+  for (const cohort of cohorts) {
+    const ts = tests.filter((t) => sameCohort(t.cohort, cohort));
     // Only the seeds both models ran, so the means compare like with like.
     const seeds = new Set(ts.map((t) => t.seed));
     const of = (model: string) =>
       runs.filter((r) =>
         r.config.model === model && seeds.has(r.config.seed) &&
-        protocolEval(r)?.protocol === protocol
+        protocolEval(r) !== undefined && sameCohort(protocolEval(r)!.cohort, cohort)
       ).map((r) => protocolEval(r)!.eval.metrics);
     const [m, b] = [of("mobilenetv2"), of("baseline")];
     const acc = [meanSd(m.map((x) => x.accuracy)), meanSd(b.map((x) => x.accuracy))];
@@ -98,7 +101,7 @@ export function comparisonReading(
     const diff = (acc[0].mean - acc[1].mean) * 100;
     const significant = ts.filter((t) => t.pValue < 0.05);
     const better = diff > 0 ? "MobileNetV2" : diff < 0 ? "the baseline" : "neither model";
-    let text = `**${PROTOCOL_LABELS[protocol]}** (${ts.length} seed${ts.length > 1 ? "s" : ""}, ` +
+    let text = `**${cohortLabel(cohort)}** (${ts.length} seed${ts.length > 1 ? "s" : ""}, ` +
       `${ts[0].n} test images): MobileNetV2 accuracy ${fmt(acc[0].mean)} vs ${
         fmt(acc[1].mean)
       } for ` +

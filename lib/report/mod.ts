@@ -17,6 +17,14 @@
  *
  * @module
  */
+export {
+  answerSentence,
+  type CohortAnswer,
+  cohortAnswers,
+  type Reference,
+  referenceFor,
+  seedAccuracySpec,
+} from "./answer.ts";
 export { comparisonReading, type PairedTest, pairedTests } from "./compare.ts";
 export { type DataFacts, dataFacts } from "./data_facts.ts";
 export {
@@ -31,23 +39,31 @@ export {
   baselineComparison,
   formatReport,
   mcnemarTable,
+  metricsOf,
   paperComparison,
   type ReportInput,
 } from "./markdown.ts";
 export { KERMANY_RESULT, MAULANA_ACCURACY, PAPER_RESULT, type ReferenceResult } from "./paper.ts";
 export {
+  type Cohort,
+  cohortLabel,
+  cohortOf,
+  cohortsOf,
   type EvalRecord,
   findRunDirs,
   type HistoryEntry,
   logSpanMinutes,
   MODEL_LABELS,
+  PROFILE_LABELS,
   type Protocol,
   PROTOCOL_LABELS,
   protocolEval,
+  protocolOf,
   PROTOCOLS,
   readEvalPredictions,
   readRun,
   type RunRecord,
+  sameCohort,
 } from "./runs.ts";
 export {
   fmt,

@@ -1,29 +1,94 @@
 /**
- * Reading run directories (see .dev/INTERFACES.md: config.json, history.json, eval-<split>/,
- * efficiency.json) into records the report aggregates, and naming which evaluation protocol
- * each run's test metrics belong to.
+ * Reading run directories (config.json, history.json, eval-<split>/, efficiency.json, as
+ * lib/train and lib/evaluate write them) into records the report aggregates, and naming the
+ * cohort each run belongs to: its evaluation protocol and its profile. Runs of different
+ * cohorts are never averaged together.
  *
  * @module
  */
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { ExperimentConfig, SplitStrategy } from "../config.ts";
+import { type ExperimentConfig, type Profile, PROFILES } from "../config.ts";
 import { fail } from "../errors.ts";
 import type { MetricsSummary, PredictionRow } from "../metrics/mod.ts";
 import { readPredictionsCsv } from "../metrics/mod.ts";
 import { exists } from "../util/fs.ts";
 import type { Efficiency } from "./efficiency.ts";
 
-/** The three evaluation protocols of the report (the split strategy the run trained with). */
-export type Protocol = SplitStrategy;
-/** Protocols in report order. */
-export const PROTOCOLS: readonly Protocol[] = ["paper", "patient", "official"];
+/**
+ * The evaluation protocols of the report, in report order: the split strategy the run trained
+ * with, and for the patient split its key (`patient-person`: `personN` alone), for the official
+ * split where it validated (`official-kaggle-val`: the 16-image Kaggle `val/` folder).
+ */
+export const PROTOCOLS = [
+  "paper",
+  "patient",
+  "patient-person",
+  "official",
+  "official-kaggle-val",
+] as const;
+/** One of {@linkcode PROTOCOLS}. */
+export type Protocol = typeof PROTOCOLS[number];
 /** What each protocol is, for table headers. */
 export const PROTOCOL_LABELS: Readonly<Record<Protocol, string>> = {
   paper: "image-level 80/10/10 (the paper's)",
   patient: "patient-level 80/10/10",
-  official: "official 624-image test",
+  "patient-person": "patient-level 80/10/10, keyed on personN",
+  official: "official 624-image test, validation carved from train/",
+  "official-kaggle-val": "official 624-image test, 16-image Kaggle val/",
 };
+
+/** The protocol of a run's config (fields older configs lack take their old meaning). */
+export function protocolOf(config: ExperimentConfig): Protocol {
+  if (config.split === "patient") {
+    return config.patientKey === "person" ? "patient-person" : "patient";
+  }
+  if (config.split === "official") {
+    return (config.officialVal ?? "kaggle") === "kaggle" ? "official-kaggle-val" : "official";
+  }
+  return "paper";
+}
+
+/** How each profile trained, for table headers (see lib/config.ts). */
+export const PROFILE_LABELS: Readonly<Record<Profile, string>> = {
+  full: "paper's training",
+  fast: "cached features",
+  quick: "quick smoke run",
+};
+
+/** A group of runs that may be averaged: one protocol, one profile. */
+export interface Cohort {
+  protocol: Protocol;
+  profile: Profile;
+}
+
+/** The cohort of a run. */
+export function cohortOf(run: RunRecord): Cohort {
+  return { protocol: protocolOf(run.config), profile: run.config.profile };
+}
+
+/** Whether two cohorts are the same. */
+export function sameCohort(a: Cohort, b: Cohort): boolean {
+  return a.protocol === b.protocol && a.profile === b.profile;
+}
+
+/** "protocol (profile)", for table headers. */
+export function cohortLabel(c: Cohort): string {
+  return `${PROTOCOL_LABELS[c.protocol]} (${PROFILE_LABELS[c.profile]})`;
+}
+
+/** The cohorts that `runs` hold, profile full first, then protocol order. */
+export function cohortsOf(runs: readonly RunRecord[]): Cohort[] {
+  const rank = (c: Cohort) =>
+    (PROFILES.length - PROFILES.indexOf(c.profile)) * PROTOCOLS.length +
+    PROTOCOLS.indexOf(c.protocol);
+  const found: Cohort[] = [];
+  for (const r of runs) {
+    const c = cohortOf(r);
+    if (!found.some((f) => sameCohort(f, c))) found.push(c);
+  }
+  return found.sort((a, b) => rank(a) - rank(b));
+}
 
 /** Display names of the model families. */
 export const MODEL_LABELS: Readonly<Record<string, string>> = {
@@ -121,16 +186,18 @@ export async function findRunDirs(root: string, depth = 3): Promise<string[]> {
 }
 
 /**
- * The run's held-out metrics and their protocol: the test split of its own split strategy.
+ * The run's held-out metrics and their cohort: the test split of its own split strategy.
  * A run split `paper` or `patient` pools the Kaggle folders, so its `official-test` evaluation
  * scores images it trained on and is never used; an `official` run's test split is the
  * official test folder.
  */
-export function protocolEval(run: RunRecord): { protocol: Protocol; eval: EvalRecord } | undefined {
-  const protocol = run.config.split;
+export function protocolEval(
+  run: RunRecord,
+): { protocol: Protocol; cohort: Cohort; eval: EvalRecord } | undefined {
+  const cohort = cohortOf(run);
   const ev = run.evals["test"] ??
-    (protocol === "official" ? run.evals["official-test"] : undefined);
-  return ev ? { protocol, eval: ev } : undefined;
+    (run.config.split === "official" ? run.evals["official-test"] : undefined);
+  return ev ? { protocol: cohort.protocol, cohort, eval: ev } : undefined;
 }
 
 /** The predictions of an evaluation (`predictions.csv`). */

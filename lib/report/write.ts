@@ -4,22 +4,25 @@
  *
  * @module
  */
-import { copyFile, mkdir, stat } from "node:fs/promises";
+import { copyFile, mkdir, readdir, rm, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { scanDataset } from "../data/mod.ts";
 import { writeFileAtomic } from "../util/atomic.ts";
+import { writeFigure } from "../plots/render.ts";
+import { cohortAnswers, seedAccuracySpec } from "./answer.ts";
 import { pairedTests } from "./compare.ts";
 import { type DataFacts, dataFacts } from "./data_facts.ts";
 import { type EnvironmentInfo, environmentInfo } from "./environment.ts";
 import { formatReport } from "./markdown.ts";
 import {
+  cohortLabel,
+  cohortsOf,
   findRunDirs,
   MODEL_LABELS,
-  PROTOCOL_LABELS,
   protocolEval,
-  PROTOCOLS,
   readRun,
   type RunRecord,
+  sameCohort,
 } from "./runs.ts";
 
 /** Options for {@linkcode writeReport}. */
@@ -56,18 +59,23 @@ const FIGURES: [file: string, caption: string][] = [
 
 async function copyFigures(runs: RunRecord[], outDir: string) {
   const figures: { path: string; caption: string }[] = [];
-  // Per protocol, MobileNetV2 before the baseline; the lowest seed of each.
-  const order = (
-    r: RunRecord,
-  ) => [PROTOCOLS.indexOf(r.config.split), r.config.model === "mobilenetv2" ? 0 : 1, r.config.seed];
-  const sorted = runs.filter((r) => protocolEval(r)).sort((a, b) => {
+  // Per cohort of the leading profile (full when it has runs), MobileNetV2 before the baseline;
+  // the lowest seed of each.
+  const cohorts = cohortsOf(runs.filter((r) => protocolEval(r)));
+  const shown = cohorts.filter((c) => c.profile === cohorts[0]?.profile);
+  const order = (r: RunRecord) => [
+    shown.findIndex((c) => sameCohort(c, protocolEval(r)!.cohort)),
+    r.config.model === "mobilenetv2" ? 0 : 1,
+    r.config.seed,
+  ];
+  const sorted = runs.filter((r) => protocolEval(r) && order(r)[0] >= 0).sort((a, b) => {
     const [x, y] = [order(a), order(b)];
     return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
   });
   const done = new Set<string>();
   for (const run of sorted) {
     const pe = protocolEval(run)!;
-    const key = `${pe.protocol}_${run.config.model}`;
+    const key = `${pe.cohort.profile}_${pe.protocol}_${run.config.model}`;
     if (done.has(key)) continue;
     done.add(key);
     for (const [file, caption] of FIGURES) {
@@ -79,12 +87,25 @@ async function copyFigures(runs: RunRecord[], outDir: string) {
       figures.push({
         path: `figures/${name}`,
         caption: `${MODEL_LABELS[run.config.model] ?? run.config.model}, ${
-          PROTOCOL_LABELS[pe.protocol]
+          cohortLabel(pe.cohort)
         }, seed ${run.config.seed}: ${caption}`,
       });
     }
   }
   return figures;
+}
+
+/**
+ * Removes copied run figures (names ending in one of {@linkcode FIGURES}' files) that this
+ * report no longer shows, so the folder holds what REPORT.md links to and nothing stale.
+ */
+async function pruneFigures(dir: string, kept: readonly string[]): Promise<void> {
+  const keep = new Set(kept.map((p) => p.slice("figures/".length)));
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    if (keep.has(name) || !FIGURES.some(([file]) => name.endsWith(`_${file}`))) continue;
+    await rm(join(dir, name), { force: true });
+  }
 }
 
 /** Builds `<outDir>/REPORT.md` from run directories (see the module doc). */
@@ -99,6 +120,14 @@ export async function writeReport(opts: WriteReportOptions): Promise<WriteReport
       : undefined);
   const environment = environmentInfo(opts.backend);
   const figures = await copyFigures(runs, opts.outDir);
+  await pruneFigures(join(opts.outDir, "figures"), figures.map((f) => f.path));
+  const answers = cohortAnswers(runs);
+  let answerFigure: string | undefined;
+  if (answers.length > 0) {
+    await mkdir(join(opts.outDir, "figures"), { recursive: true });
+    await writeFigure(seedAccuracySpec(answers), join(opts.outDir, "figures", "accuracy_per_seed"));
+    answerFigure = "figures/accuracy_per_seed.png";
+  }
   const markdown = formatReport({
     // Paths as seen from the report.
     runs: runs.map((r) => ({ ...r, dir: relative(opts.outDir, r.dir) || "." })),
@@ -107,6 +136,7 @@ export async function writeReport(opts: WriteReportOptions): Promise<WriteReport
     data,
     generatedAt: opts.generatedAt ?? new Date().toISOString(),
     figures,
+    answerFigure,
   });
   const path = join(opts.outDir, "REPORT.md");
   await writeFileAtomic(path, markdown);

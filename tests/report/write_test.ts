@@ -87,23 +87,43 @@ Deno.test("writeReport: paper table with mean ± SD, per-run CIs, McNemar, cavea
     assert.equal(await readFile(path, "utf8"), markdown);
     const lines = markdown.split("\n");
     const rowOf = (start: string) => lines.find((l) => l.startsWith(start));
-    // accuracy: paper 0.9747; ours image-level 0.9, 0.7 -> 0.800 ± 0.141; patient not run; official 1.000
-    assert.equal(rowOf("| accuracy |"), "| accuracy | 0.975 | 0.800 ± 0.141 | — | 1.000 | 0.928 |");
-    assert.equal(rowOf("| test images |"), "| test images | 592 | 10 | not run | 10 | 624 |");
+    // accuracy: paper 0.9747; ours image-level 0.9, 0.7 -> 0.800 ± 0.141; official 1.000 (the
+    // patient run has no evaluation of its own protocol, so no column)
+    assert.equal(rowOf("| accuracy |"), "| accuracy | 0.975 | 0.800 ± 0.141 | 1.000 | 0.928 |");
+    assert.equal(rowOf("| test images |"), "| test images | 592 | 10 | 10 | 624 |");
     // NORMAL recall: seed 1 misses image 0 (NORMAL) -> 4/5; seed 2 misses 0, 2 -> 3/5: 0.7 ± 0.141
     assert.equal(
       rowOf("| NORMAL recall"),
-      "| NORMAL recall (specificity) | 0.940 | 0.700 ± 0.141 | — | 1.000 | 0.901 |",
+      "| NORMAL recall (specificity) | 0.940 | 0.700 ± 0.141 | 1.000 | 0.901 |",
     );
-    assert.match(markdown, /ours: image-level 80\/10\/10 \(the paper's\) \(2 seeds\)/);
+    assert.match(
+      markdown,
+      /ours: image-level 80\/10\/10 \(the paper's\) \(quick smoke run\) \(2 seeds\)/,
+    );
+    // The answer: 0.8 ± 0.1414 over 2 seeds; t(0.975, 1) = 12.706, half-width
+    // 12.706 * 0.1414 / sqrt(2) = 1.271 -> [-0.471, 2.071], which contains 0.9747.
+    assert.ok(lines.includes(
+      "- **image-level 80/10/10 (the paper's) (quick smoke run)**: test accuracy 0.800 ± 0.141 " +
+        "(mean ± SD over n = 2 seeds); the 95% t-interval [-0.471, 2.071] contains the paper's " +
+        "0.9747: consistent with it.",
+    ));
+    assert.match(
+      markdown,
+      /official 624-image test, validation carved from train\/ \(quick smoke run\)\*\*: test accuracy 1\.000 \(n = 1 seed: no interval/,
+    );
+    assert.ok(markdown.includes("![Test accuracy per seed](figures/accuracy_per_seed.png)"));
     // McNemar: MobileNetV2 seed 1 right on 1, 2, 3 where the baseline is wrong; never the reverse
     // -> b = 3, c = 0, p = 2 * (1/2)^3 = 0.25
-    assert.ok(lines.includes("| image-level 80/10/10 (the paper's) | 1 | 10 | 3 | 0 | 0.2500 |"));
+    assert.ok(
+      lines.includes(
+        "| image-level 80/10/10 (the paper's) (quick smoke run) | 1 | 10 | 3 | 0 | 0.2500 |",
+      ),
+    );
     assert.match(markdown, /MobileNetV2 accuracy 0\.900 vs 0\.600 .*\+30\.0 points/);
     // the comparison names each model's input size (the baseline's full profile is smaller)
     assert.match(
       markdown,
-      /\| image-level 80\/10\/10 \(the paper's\) \| baseline CNN \(stand-in\) \| 96 px \| 1 \| 0\.600 \|/,
+      /\| image-level 80\/10\/10 \(the paper's\) \(quick smoke run\) \| baseline CNN \(stand-in\) \| 96 px \| 1 \| 0\.600 \|/,
     );
     assert.match(markdown, /do not differ significantly at the 5% level/);
     // data caveats from the counts: 1 of 3 at original resolution, 1 duplicate group
@@ -124,11 +144,14 @@ Deno.test("writeReport: paper table with mean ± SD, per-run CIs, McNemar, cavea
     // figures copied beside the report
     const figs = await readdir(join(outDir, "figures"));
     assert.deepEqual(figs.sort(), [
-      "official_mobilenetv2_seed1_confusion_matrix.png",
-      "paper_baseline_seed1_confusion_matrix.png",
-      "paper_mobilenetv2_seed1_confusion_matrix.png",
+      "accuracy_per_seed.png",
+      "accuracy_per_seed.svg",
+      "accuracy_per_seed.vl.json",
+      "quick_official_mobilenetv2_seed1_confusion_matrix.png",
+      "quick_paper_baseline_seed1_confusion_matrix.png",
+      "quick_paper_mobilenetv2_seed1_confusion_matrix.png",
     ]);
-    assert.ok(markdown.includes("](figures/paper_mobilenetv2_seed1_confusion_matrix.png)"));
+    assert.ok(markdown.includes("](figures/quick_paper_mobilenetv2_seed1_confusion_matrix.png)"));
     // only REPORT.md and figures/: no temporary file left by the atomic write
     assert.deepEqual((await readdir(outDir)).sort(), ["REPORT.md", "figures"]);
   });
@@ -139,7 +162,9 @@ Deno.test("writeReport: no runs still writes a report that says so", async () =>
   try {
     const { markdown } = await writeReport({ runs: [join(root, "missing")], outDir: root });
     assert.match(markdown, /_No run directories found._/);
-    assert.match(markdown, /\| test images \| 592 \| not run \| not run \| not run \| 624 \|/);
+    // With no runs of ours, the table holds the two published columns only.
+    assert.match(markdown, /\| test images \| 592 \| 624 \|/);
+    assert.match(markdown, /_No evaluated MobileNetV2 runs._/);
   } finally {
     await rm(root, { recursive: true, force: true });
   }
