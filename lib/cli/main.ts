@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { exitWhenParentGone } from "../util/parent_watch.ts";
 import { userErrorExitCode } from "./exit.ts";
 
 /** Command name -> module (relative to this file) and one-line help. */
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, { module: string; help: string }> = {
   metrics: { module: "./metrics.ts", help: "metrics from a predictions CSV" },
   evaluate: { module: "./evaluate.ts", help: "evaluate a run's best checkpoint" },
   report: { module: "./report.ts", help: "write REPORT.md from run directories" },
+  sweep: { module: "./sweep.ts", help: "train a grid of runs here or on Slurm; sweep status" },
 };
 
 function usage(): string {
@@ -50,5 +52,7 @@ export async function runCli(argv: string[]): Promise<number> {
 }
 
 if (import.meta.main) {
+  // A cell of a sweep stops when its sweep is killed (lib/util/parent_watch.ts).
+  exitWhenParentGone();
   Deno.exit(await runCli(Deno.args));
 }

@@ -1,0 +1,59 @@
+/**
+ * Sweeps: a grid of training runs (models x splits x seeds x patient keys) as independent,
+ * resumable run folders under one sweep folder with a `sweep.json`, run on this machine
+ * (local.ts) or as a Slurm job array (slurm.ts), with their status read from the run folders
+ * (status.ts, overview.ts) and the time left estimated from measured epochs (estimate.ts).
+ *
+ * @example
+ * ```ts
+ * import { expandGrid, recordSweep, runLocalSweep, sweepFile } from "./mod.ts";
+ * const cells = expandGrid({ models: ["mobilenetv2"], splits: ["paper"], seeds: [1, 2] });
+ * const sweep = await recordSweep("outputs/runs/sweep", sweepFile("quick", cells));
+ * await runLocalSweep({ sweepDir: "outputs/runs/sweep", sweep, jobs: 1 });
+ * ```
+ *
+ * @module
+ */
+export {
+  cellName,
+  cellPath,
+  DEFAULT_PATIENT_KEY,
+  expandGrid,
+  readSweep,
+  recordSweep,
+  splitLabel,
+  sweepFile,
+  sweepJsonPath,
+  uniqueCells,
+} from "./grid.ts";
+export type { SweepCell, SweepFile, SweepGrid } from "./grid.ts";
+export { cellCommands, CLI_MAIN, evaluateArgs, sweepConfigPath, trainArgs } from "./commands.ts";
+export {
+  cellLogPath,
+  errorLine,
+  FINISHED_FILE,
+  isFinished,
+  lastFailure,
+  LOG_MARK,
+  readCellState,
+} from "./status.ts";
+export type { CellDiskState, EpochTime } from "./status.ts";
+export {
+  cellSecondsLeft,
+  DEFAULT_CELL_OVERHEAD_SECONDS,
+  DEFAULT_EPOCH_SECONDS,
+  describeRates,
+  epochRates,
+  formatDuration,
+  plannedEpochs,
+  sweepSecondsLeft,
+} from "./estimate.ts";
+export type { EpochRates } from "./estimate.ts";
+export { describeRow, formatTable, LiveTable } from "./table.ts";
+export type { CellPhase, CellRow, LiveTableOptions } from "./table.ts";
+export { moveRunDir, runLocalSweep } from "./local.ts";
+export type { LocalSweepOptions, LocalSweepResult } from "./local.ts";
+export { jobsPath, readSubmissions, shQuote, slurmScript, submitSlurmSweep } from "./slurm.ts";
+export type { ScriptOptions, SlurmSubmission, SlurmSweepOptions } from "./slurm.ts";
+export { describeStatus, formatStatus, slurmStates, sweepStatus } from "./overview.ts";
+export type { CellStatus, SweepStatus } from "./overview.ts";

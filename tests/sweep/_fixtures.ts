@@ -1,0 +1,59 @@
+/** A tiny dataset and config so sweep tests run real cells in seconds. */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import sharp from "sharp";
+import { WORKSPACE_ROOT } from "../../lib/paths.ts";
+
+export const SHARED_WEIGHTS = join(
+  WORKSPACE_ROOT,
+  "..",
+  "shared",
+  "models",
+  "mobilenet_v2_imagenet",
+);
+export const CLI = join(WORKSPACE_ROOT, "lib", "cli", "main.ts");
+
+/** A Kaggle-layout dataset of 20 small gray PNGs per class (PNEUMONIA brighter). */
+export async function tinyDataset(root: string): Promise<void> {
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 24);
+  for (const [label, base] of [["NORMAL", 60], ["PNEUMONIA", 150]] as const) {
+    const dir = join(root, "train", label);
+    await mkdir(dir, { recursive: true });
+    for (let i = 0; i < 20; i++) {
+      const px = new Uint8Array(40 * 40).map(() => base + (rand() % 60));
+      const name = label === "NORMAL" ? `IM-${1000 + i}-0001.png` : `person${i}_bacteria_${i}.png`;
+      await sharp(px, { raw: { width: 40, height: 40, channels: 1 } }).png().toFile(
+        join(dir, name),
+      );
+    }
+  }
+}
+
+/** Config fields for a cell of a few seconds: 32 px, 2 + 1 epochs, no feature cache. */
+export const TINY_CONFIG = {
+  subsetPerClass: 0,
+  inputSize: 32,
+  batchSize: 8,
+  stage1Epochs: 2,
+  stage2Epochs: 1,
+  fineTuneFrom: "Conv_1",
+  cacheFrozenFeatures: false,
+};
+
+/** A temp folder with the tiny dataset, the config file and the environment for cells. */
+export async function sweepFixture(prefix: string) {
+  const tmp = await Deno.makeTempDir({ prefix });
+  const data = join(tmp, "data");
+  await tinyDataset(data);
+  const config = join(tmp, "tiny.json");
+  await writeFile(config, JSON.stringify(TINY_CONFIG));
+  const env = {
+    CXR_DATA_DIR: data,
+    CXR_WEIGHTS_DIR: SHARED_WEIGHTS,
+    CXR_CACHE_DIR: join(tmp, "cache"),
+    CXR_BACKEND: "cpu",
+    NO_COLOR: "1",
+  };
+  return { tmp, data, config, env, out: join(tmp, "sweep") };
+}
