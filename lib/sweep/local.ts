@@ -13,8 +13,8 @@ import { dirname, join } from "node:path";
 import { fail } from "../errors.ts";
 import { writeJsonAtomic } from "../util/atomic.ts";
 import { exists } from "../util/fs.ts";
+import { acquireLock } from "../util/lock.ts";
 import { PARENT_PID_ENV } from "../util/parent_watch.ts";
-import { takeLock } from "./_lock.ts";
 import { cellCommands, sweepConfigPath } from "./commands.ts";
 import { formatDuration, plannedEpochs, sweepSecondsLeft } from "./estimate.ts";
 import { cellName, cellPath, type SweepCell, type SweepFile } from "./grid.ts";
@@ -72,7 +72,10 @@ export async function runLocalSweep(options: LocalSweepOptions): Promise<LocalSw
   const { sweepDir, sweep } = options;
   const jobs = Math.max(1, options.jobs ?? 1);
   await mkdir(sweepDir, { recursive: true });
-  const release = await takeLock(join(sweepDir, ".sweep.lock"), `sweep folder ${sweepDir}`);
+  // One sweep process per folder: two would start the same cells.
+  const lock = await acquireLock(join(sweepDir, "sweep.lock"), {
+    what: `sweep folder ${sweepDir}`,
+  });
   try {
     if (sweep.config) await writeJsonAtomic(sweepConfigPath(sweepDir), sweep.config);
     const slots = await Promise.all(sweep.cells.map((cell) => locateCell(options, cell)));
@@ -128,7 +131,7 @@ export async function runLocalSweep(options: LocalSweepOptions): Promise<LocalSw
       interrupted: options.signal?.aborted ?? false,
     };
   } finally {
-    await release();
+    await lock.release();
   }
 }
 
