@@ -22,6 +22,8 @@ const COMMANDS: Record<string, { module: string; help: string }> = {
   evaluate: { module: "./evaluate.ts", help: "evaluate a run's best checkpoint" },
   report: { module: "./report.ts", help: "write REPORT.md from run directories" },
   sweep: { module: "./sweep.ts", help: "train a grid of runs here or on Slurm; sweep status" },
+  predict: { module: "./predict.ts", help: "score new X-ray images with a run's model" },
+  export: { module: "./export.ts", help: "export a run's model for a web page (+ model card)" },
 };
 
 function usage(): string {

@@ -17,6 +17,7 @@ export {
   type EvaluateOptions,
   type EvaluateResult,
   evaluateRun,
+  checkpointDir,
 } from "./run.ts";
 export { type PredictOptions, predictProbabilities } from "./predict.ts";
 export { evaluationReport, type ReportInput } from "./report.ts";

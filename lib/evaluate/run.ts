@@ -116,7 +116,7 @@ async function readJson<T>(path: string, what: string): Promise<T> {
 }
 
 /** The checkpoint folder: `<best>`, or `<best>.old` when a crash interrupted its replacement. */
-async function checkpointDir(runDir: string, config: ExperimentConfig): Promise<string> {
+export async function checkpointDir(runDir: string, config: ExperimentConfig): Promise<string> {
   const best = join(runDir, checkpointBasename(config));
   for (const dir of [best, `${best}.old`]) if (await exists(join(dir, "model.json"))) return dir;
   fail(
