@@ -68,8 +68,14 @@ export function fileIOHandler(dir: string): tf.io.IOHandler {
           );
         }
         const data = tf.io.CompositeArrayBuffer.join(parts);
-        // Layers models hold float32 (or int32) weights: 4 bytes per element.
-        const needed = specs.reduce((a, s) => a + 4 * s.shape.reduce((x, y) => x * y, 1), 0);
+        // Layers models hold float32 (or int32) weights: 4 bytes per element, fewer when the
+        // manifest stores them quantized (uint8: 1; uint16 or float16: 2).
+        const bytesOf = (s: tf.io.WeightsManifestEntry) =>
+          s.quantization ? (s.quantization.dtype === "uint8" ? 1 : 2) : 4;
+        const needed = specs.reduce(
+          (a, s) => a + bytesOf(s) * s.shape.reduce((x, y) => x * y, 1),
+          0,
+        );
         if (data.byteLength < needed) {
           fail(
             `the weights of ${modelPath} are ${data.byteLength} bytes, ${needed} expected: ` +
