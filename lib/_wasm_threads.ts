@@ -24,8 +24,8 @@ import { join } from "node:path";
 
 /**
  * Names the 4.22 Node bundle gives its `require`d modules inside the threaded factory, and
- * esbuild's `__require`, which the factory calls once `deno bundle` has bundled it (the device
- * kit, `lib/bench/device_kit.ts`).
+ * esbuild's `__require`, which the factory calls once `deno bundle` has bundled it (the offline
+ * GPU bundle, `tools/gpu_bundle/build.ts`).
  */
 const FACTORY_GLOBALS = 'var require$$0 = require("fs"), require$$1 = require("path"), ' +
   'require$$3 = require("perf_hooks"), require$$4 = require("os"), commonjsGlobal = globalThis, ' +

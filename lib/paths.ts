@@ -1,17 +1,26 @@
 /**
  * Where the workspace finds data, weights and outputs: a flag first, then an environment
  * variable, then a default under the workspace, so notebooks, the CLI and `reproduce` agree.
+ * A relative flag counts from the current directory (as any command-line path does); a relative
+ * environment variable counts from the workspace root, so `CXR_DATA_DIR=../data` means the same
+ * folder to the CLI and to a notebook kernel started in `notebooks/`.
  *
  * @module
  */
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The workspace root (the folder holding `deno.json`). */
 export const WORKSPACE_ROOT: string = resolve(fileURLToPath(new URL("..", import.meta.url)));
 
+/** `path` made absolute against the workspace root (an absolute path stays as it is). */
+export function fromWorkspace(path: string): string {
+  return resolve(WORKSPACE_ROOT, path);
+}
+
 function pick(flag: string | undefined, envName: string, fallback: string): string {
-  return resolve(flag ?? Deno.env.get(envName) ?? join(WORKSPACE_ROOT, fallback));
+  if (flag) return resolve(flag);
+  return fromWorkspace(Deno.env.get(envName) || fallback);
 }
 
 /** Dataset root: `--data`, else `CXR_DATA_DIR`, else `data/chest_xray`. */

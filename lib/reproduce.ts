@@ -13,7 +13,7 @@ import { type Profile, PROFILES } from "./config.ts";
 import { fail } from "./errors.ts";
 import { type RunEvent, runNotebook } from "./jupyter/runner.ts";
 import { type NotebookParams, PARAM_ENV, PARAMS_FILE_ENV, paramsEnv } from "./notebook/params.ts";
-import { WORKSPACE_ROOT } from "./paths.ts";
+import { fromWorkspace, WORKSPACE_ROOT } from "./paths.ts";
 import { userErrorExitCode } from "./cli/exit.ts";
 
 const USAGE = `usage: deno task reproduce [flags]
@@ -89,11 +89,11 @@ export async function main(args: string[]): Promise<number> {
     runDir: values["run-dir"] && resolve(values["run-dir"]),
   };
   const env = paramsEnv(params);
-  // The kernel starts in the notebooks' folder: folders given relative to where `reproduce` was
-  // started (CXR_DATA_DIR=../shared/...) must not change meaning there.
+  // Folders reach the kernel absolute: a flag counts from where `reproduce` was started, an
+  // inherited variable from the workspace root (lib/paths.ts), as in the kernel itself.
   for (const name of FOLDER_ENV) {
     const value = env[name] ?? Deno.env.get(name);
-    if (value) env[name] = resolve(value);
+    if (value) env[name] = env[name] ? resolve(value) : fromWorkspace(value);
   }
   const outDir = values.out && resolve(values.out);
   if (outDir) await mkdir(outDir, { recursive: true });
@@ -131,7 +131,11 @@ export async function main(args: string[]): Promise<number> {
         );
         return 1;
       }
-      console.log(`ok: ${shown}, ${run.executed} cells in ${run.seconds.toFixed(1)} s`);
+      console.log(
+        `ok: ${shown}, ${plural(run.cells, "cell")} (${run.executed} with code run) in ${
+          run.seconds.toFixed(1)
+        } s`,
+      );
     }
   } finally {
     for (const s of signals) Deno.removeSignalListener(s, onSignal);
@@ -189,6 +193,10 @@ function printer(): (e: RunEvent) => void {
         break;
     }
   };
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
 function stripAnsi(s: string): string {

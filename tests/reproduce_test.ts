@@ -45,6 +45,9 @@ Deno.test("reproduce runs notebooks in name order, passes the profile, and stops
     assert.match(r.stderr, /error: .*02_fails\.ipynb cell 3 failed: RangeError: bad split/);
     assert.ok(r.stdout.indexOf("| first") < r.stdout.indexOf("| profile quick 1,2"), r.stdout);
     assert.ok(!r.stdout.includes("03_never"), r.stdout);
+    // One count of cells: position among all cells, markdown included.
+    assert.match(r.stdout, /01_ok\.ipynb, 1 cell \(1 with code run\)/);
+    assert.match(r.stdout, /cell 2\/3: console\.log[\s\S]*cell 3\/3: throw/);
 
     const only = await reproduce(["--only", "03", "--notebooks", dir]);
     assert.equal(only.code, 0, only.stdout + only.stderr);
@@ -84,12 +87,17 @@ Deno.test("reproduce --out stores executed copies elsewhere and leaves the sourc
   }
 });
 
-Deno.test("reproduce hands the kernel absolute data folders even when given relative ones", async () => {
+Deno.test("reproduce hands the kernel absolute folders: variables from the root, flags from cwd", async () => {
   const dir = await Deno.makeTempDir({ prefix: "cxr-repro-rel-" });
   try {
     await writeNotebook(
       join(dir, "01_env.ipynb"),
-      newNotebook([codeCell('console.log("data=" + Deno.env.get("CXR_DATA_DIR"))')]),
+      newNotebook([
+        codeCell(
+          'console.log("data=" + Deno.env.get("CXR_DATA_DIR"));\n' +
+            'console.log("run=" + Deno.env.get("CXR_RUN_DIR"))',
+        ),
+      ]),
     );
     const out = await new Deno.Command(Deno.execPath(), {
       args: [
@@ -100,6 +108,8 @@ Deno.test("reproduce hands the kernel absolute data folders even when given rela
         dir,
         "--profile",
         "quick",
+        "--run-dir",
+        "my-runs",
         "--out",
         join(dir, "x"),
       ],
@@ -110,12 +120,9 @@ Deno.test("reproduce hands the kernel absolute data folders even when given rela
     }).output();
     const stdout = new TextDecoder().decode(out.stdout);
     assert.equal(out.code, 0, stdout);
-    assert.match(
-      stdout,
-      new RegExp(
-        `data=${join(await Deno.realPath(dir), "some/data")}|data=${join(dir, "some/data")}`,
-      ),
-    );
+    assert.match(stdout, new RegExp(`data=${join(WORKSPACE_ROOT, "some/data")}\n`));
+    const real = await Deno.realPath(dir);
+    assert.match(stdout, new RegExp(`run=(${join(real, "my-runs")}|${join(dir, "my-runs")})\n`));
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

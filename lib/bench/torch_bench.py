@@ -4,7 +4,7 @@ Run only by lib/bench/main.ts (never a dependency): reads one JSON object of opt
 and prints one JSON object {"torch": version, "threads": n, "rows": [...]} on stdout. Each row:
 {"name", "images", "wall": [s per repeat], "cpu": [s per repeat], "peakRssMb"}.
 
-Option "device" (default "cpu"; the device kit's GPU run passes "cuda") puts the model and data on
+Option "device" (default "cpu"; the offline GPU bundle's run.sh passes "cuda") puts the model and data on
 that torch device; each timed run then ends with torch.cuda.synchronize(), rows add "peakGpuMb"
 (torch.cuda.max_memory_allocated) and the output adds "device" and "gpu".
 

@@ -26,7 +26,7 @@ export interface ArchiveSource {
 /**
  * Mendeley Data, doi 10.17632/rscbjbr9sj.2, `ChestXRay2017.zip` (about 1.2 GB; train and test
  * folders, no val). The sha256 is the one published with other open-source fetch scripts for
- * this file; it could not be checked from this workplace (no internet).
+ * this file (not yet verified against a download by this project).
  */
 export const MENDELEY_SOURCE: ArchiveSource = {
   url: "https://data.mendeley.com/public-files/datasets/rscbjbr9sj/files/" +

@@ -19,6 +19,9 @@ import {
 } from "./nbformat.ts";
 import { OutputRecorder } from "./outputs.ts";
 
+// Cells are counted one way everywhere: by position among all cells, markdown included (as an
+// editor lists them), so "cell 5/13" in progress, a failure in "cell 5" and "13 cells" agree.
+
 /** Why a notebook run stopped early. */
 export interface CellFailure {
   /** 1-based position of the cell among all cells of the notebook. */
@@ -32,7 +35,9 @@ export interface CellFailure {
 export interface NotebookRun {
   path: string;
   notebook: Notebook;
-  /** Code cells executed (including a failing one). */
+  /** All cells of the notebook, markdown included (what `cellNumber` counts up to). */
+  cells: number;
+  /** Code cells executed (including a failing one; empty code cells are skipped). */
   executed: number;
   failure?: CellFailure;
   seconds: number;
@@ -41,7 +46,15 @@ export interface NotebookRun {
 /** Progress events, for printing. */
 export type RunEvent =
   | { kind: "kernel"; notebook: string; seconds: number }
-  | { kind: "cell-start"; notebook: string; cellNumber: number; cells: number; firstLine: string }
+  | {
+    kind: "cell-start";
+    notebook: string;
+    /** 1-based position among all cells. */
+    cellNumber: number;
+    /** All cells of the notebook. */
+    cells: number;
+    firstLine: string;
+  }
   | { kind: "cell-end"; notebook: string; cellNumber: number; ok: boolean; seconds: number }
   | {
     kind: "stream";
@@ -191,5 +204,6 @@ export async function runNotebook(
     await kernel.shutdown();
   }
   await save();
-  return { path, notebook: nb, executed, failure, seconds: (performance.now() - started) / 1000 };
+  const seconds = (performance.now() - started) / 1000;
+  return { path, notebook: nb, cells: nb.cells.length, executed, failure, seconds };
 }

@@ -1,5 +1,5 @@
 /**
- * Figures for notebooks: a Vega-Lite chart rendered and shown (with its SVG fallback, and
+ * Figures for notebooks: a Vega-Lite chart rendered and shown (with its PNG rendition, and
  * optionally written to disk), grayscale pixels as PNG, file previews that keep the aspect
  * ratio, and a labelled grid of image tiles as one PNG.
  *
@@ -8,15 +8,22 @@
 import { Buffer } from "node:buffer";
 import { readFile } from "node:fs/promises";
 import sharp from "sharp";
-import { renderSvg, vegaLiteBundle, type VegaLiteSpec, writeFigure } from "../plots/mod.ts";
+import {
+  figureBundle,
+  renderFigure,
+  svgToPng,
+  type VegaLiteSpec,
+  writeFigure,
+} from "../plots/mod.ts";
 import { show } from "./display.ts";
 
 export { type GridRow, imageGrid, type ImageGridOptions } from "../plots/mod.ts";
 
 /** Renders `spec` and displays it; with `save`, also writes `<save>.vl.json/.svg/.png`. */
 export async function showChart(spec: VegaLiteSpec, opts: { save?: string } = {}): Promise<void> {
-  const svg = opts.save ? (await writeFigure(spec, opts.save)).svg : await renderSvg(spec);
-  await show(vegaLiteBundle(spec, svg));
+  await show(
+    figureBundle(opts.save ? await writeFigure(spec, opts.save) : await renderFigure(spec)),
+  );
 }
 
 /** `width * height` uint8 gray values (row-major) as PNG bytes. */
@@ -48,8 +55,12 @@ export async function previewPng(bytes: Uint8Array, tile: number): Promise<Uint8
   return new Uint8Array(png);
 }
 
-/** Shows a figure written by `writeFigure`: `<base>.vl.json` with `<base>.svg` as fallback. */
+/**
+ * Shows a figure written by `writeFigure`: `<base>.vl.json` with a PNG of `<base>.svg` (made
+ * afresh, so figures written before PNGs were palette-quantised show as small as new ones).
+ */
 export async function showFigureFiles(base: string): Promise<void> {
   const spec = JSON.parse(await readFile(`${base}.vl.json`, "utf8")) as VegaLiteSpec;
-  await show(vegaLiteBundle(spec, await readFile(`${base}.svg`, "utf8")));
+  const png = await svgToPng(await readFile(`${base}.svg`, "utf8"));
+  await show(figureBundle({ spec, png }));
 }

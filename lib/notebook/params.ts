@@ -2,7 +2,8 @@
  * Notebook parameters: what `deno task reproduce` passes to every notebook (profile, split
  * strategy, seeds, data/weights/outputs/run folders), read in each notebook's first code cell.
  * Precedence: environment variable, then the JSON params file named by `CXR_PARAMS`, then the
- * defaults, which suit interactive use (the fast `quick` profile).
+ * defaults, which suit interactive use (the fast `quick` profile). Relative folders (and a
+ * relative `CXR_PARAMS`) count from the workspace root, wherever the kernel was started.
  *
  * @module
  */
@@ -10,7 +11,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Profile, PROFILES, type SplitStrategy } from "../config.ts";
 import { fail } from "../errors.ts";
-import { dataRoot, outputsDir, weightsDir } from "../paths.ts";
+import { dataRoot, fromWorkspace, outputsDir, weightsDir } from "../paths.ts";
 
 export type { Profile, SplitStrategy };
 
@@ -22,7 +23,7 @@ export interface NotebookParams {
   split: SplitStrategy;
   /** `CXR_SEEDS`, comma-separated integers. Default: [42]. */
   seeds: number[];
-  /** `CXR_DATA_DIR`. Default: see `dataRoot()` in lib/paths.ts. */
+  /** `CXR_DATA_DIR` (relative: from the workspace root). Default: see `dataRoot()` in lib/paths.ts. */
   dataDir: string;
   /** `CXR_WEIGHTS_DIR`. Default: see `weightsDir()` in lib/paths.ts. */
   weightsDir: string;
@@ -71,15 +72,19 @@ export function notebookParams(defaults: Partial<NotebookParams> = {}): Notebook
   const split = oneOf(raw("split"), SPLITS, "split") ?? defaults.split ?? "paper";
   const seedsText = raw("seeds");
   const seeds = seedsText === undefined ? defaults.seeds ?? [42] : parseSeeds(seedsText);
-  const outputs = outputsDir(raw("outputsDir") ?? defaults.outputsDir);
+  const folder = (key: "dataDir" | "weightsDir" | "outputsDir" | "runDir") => {
+    const v = raw(key) ?? defaults[key];
+    return v ? fromWorkspace(v) : undefined;
+  };
+  const outputs = outputsDir(folder("outputsDir"));
   return {
     profile,
     split,
     seeds,
-    dataDir: dataRoot(raw("dataDir") ?? defaults.dataDir),
-    weightsDir: weightsDir(raw("weightsDir") ?? defaults.weightsDir),
+    dataDir: dataRoot(folder("dataDir")),
+    weightsDir: weightsDir(folder("weightsDir")),
     outputsDir: outputs,
-    runDir: raw("runDir") ?? defaults.runDir ?? join(outputs, "runs", profile),
+    runDir: folder("runDir") ?? join(outputs, "runs", profile),
   };
 }
 
@@ -96,8 +101,9 @@ export function paramsEnv(params: Partial<NotebookParams>): Record<string, strin
 }
 
 function readParamsFile(): Partial<Record<keyof NotebookParams, unknown>> {
-  const path = Deno.env.get(PARAMS_FILE_ENV);
-  if (!path) return {};
+  const name = Deno.env.get(PARAMS_FILE_ENV);
+  if (!name) return {};
+  const path = fromWorkspace(name);
   let value: unknown;
   try {
     value = JSON.parse(readFileSync(path, "utf8"));

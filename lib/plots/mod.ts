@@ -32,6 +32,7 @@ export {
   type Figure,
   figureBundle,
   type PngOptions,
+  renderFigure,
   renderSvg,
   svgToPng,
   VEGA_LITE_SCHEMA,

@@ -2,6 +2,7 @@
  * Headless figure rendering: Vega-Lite spec -> (vega-lite compile) Vega spec -> vega `View`
  * with renderer "none" -> `toSVG()` -> sharp (librsvg) -> PNG. Every figure is written three
  * times: `<name>.vl.json` (the Vega-Lite v5 spec, data inlined), `<name>.svg`, `<name>.png`.
+ * In a notebook a figure is the spec plus its PNG (see {@linkcode vegaLiteBundle}).
  *
  * @module
  */
@@ -49,21 +50,34 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
 export interface PngOptions {
   /** Pixels per SVG unit; the PNG is `scale` times the SVG's width and height. Default 2. */
   scale?: number;
+  /**
+   * Quantise to a palette of at most 256 colours: charts have few colours, and the file is
+   * about 60% smaller at no visible cost. Default true.
+   */
+  palette?: boolean;
 }
 
 /** Rasterises SVG text to PNG bytes, with the project fonts. */
 export async function svgToPng(svg: string, opts: PngOptions = {}): Promise<Uint8Array> {
   ensureFontconfig();
   const density = 72 * (opts.scale ?? 2);
-  return new Uint8Array(await sharp(Buffer.from(svg), { density }).png().toBuffer());
+  const png = opts.palette ?? true ? { palette: true, compressionLevel: 9 } : {};
+  return new Uint8Array(await sharp(Buffer.from(svg), { density }).png(png).toBuffer());
 }
 
-/** A rendered figure: its spec and SVG (and where its files are, once written). */
+/** A rendered figure: its spec, SVG and PNG (and where its files are, once written). */
 export interface Figure {
   spec: VegaLiteSpec;
   svg: string;
+  png: Uint8Array;
   /** The three files, when written by {@linkcode writeFigure}. */
   files?: { vl: string; svg: string; png: string };
+}
+
+/** Renders `spec` to SVG and PNG without writing anything. */
+export async function renderFigure(spec: VegaLiteSpec, opts: PngOptions = {}): Promise<Figure> {
+  const svg = await renderSvg(spec);
+  return { spec, svg, png: await svgToPng(svg, opts) };
 }
 
 /** Renders `spec` and writes `<base>.vl.json`, `<base>.svg` and `<base>.png`. */
@@ -72,29 +86,31 @@ export async function writeFigure(
   base: string,
   opts: PngOptions = {},
 ): Promise<Figure> {
-  const svg = await renderSvg(spec);
+  const figure = await renderFigure(spec, opts);
   const files = { vl: `${base}.vl.json`, svg: `${base}.svg`, png: `${base}.png` };
   await writeJsonAtomic(files.vl, spec);
-  await writeFileAtomic(files.svg, svg);
-  await writeFileAtomic(files.png, await svgToPng(svg, opts));
-  return { spec, svg, files };
+  await writeFileAtomic(files.svg, figure.svg);
+  await writeFileAtomic(files.png, figure.png);
+  return { ...figure, files };
 }
 
 /**
- * A Vega-Lite spec and its SVG as a notebook MIME bundle for `Deno.jupyter.display`:
+ * A Vega-Lite spec and its PNG as a notebook MIME bundle for `Deno.jupyter.display`:
  * `application/vnd.vegalite.v5+json` (JupyterLab and VS Code render v5; no front end renders a
- * v6 MIME type) with the SVG as the `image/svg+xml` fallback.
+ * v6 MIME type) with the PNG as `image/png` for everything else (`jupyter nbconvert --to html`,
+ * GitHub, nbviewer). Not the SVG: nbconvert prefers `image/svg+xml` to `image/png` and then
+ * strips the inline SVG as unsafe HTML, leaving an empty box.
  */
-export function vegaLiteBundle(spec: VegaLiteSpec, svg: string): Deno.jupyter.MediaBundle {
+export function vegaLiteBundle(spec: VegaLiteSpec, png: Uint8Array): Deno.jupyter.MediaBundle {
   const title = (spec as { description?: string }).description ?? "Vega-Lite figure";
   return {
     "application/vnd.vegalite.v5+json": spec as unknown as { $schema: string },
-    "image/svg+xml": svg,
+    "image/png": Buffer.from(png).toString("base64"),
     "text/plain": `<${title}>`,
   };
 }
 
 /** {@linkcode vegaLiteBundle} of a rendered {@linkcode Figure}. */
-export function figureBundle(figure: Figure): Deno.jupyter.MediaBundle {
-  return vegaLiteBundle(figure.spec, figure.svg);
+export function figureBundle(figure: Pick<Figure, "spec" | "png">): Deno.jupyter.MediaBundle {
+  return vegaLiteBundle(figure.spec, figure.png);
 }

@@ -61,6 +61,7 @@ Deno.test("runner stores streams, displays, final display updates and results in
     });
     assert.equal(run.failure, undefined);
     assert.equal(run.executed, 6);
+    assert.equal(run.cells, 8);
     assert.deepEqual(events, ["2:true", "3:true", "4:true", "5:true", "7:true", "8:true"]);
 
     const text = await readFile(path, "utf8");

@@ -66,6 +66,32 @@ Deno.test("environment beats the params file, which beats notebook defaults", as
   }
 });
 
+Deno.test("relative folders count from the workspace root, whatever the current directory", async () => {
+  const dir = await Deno.makeTempDir();
+  const cwd = Deno.cwd();
+  try {
+    await Deno.writeTextFile(join(dir, "params.json"), JSON.stringify({ weightsDir: "w" }));
+    Deno.chdir(dir); // as a kernel started in notebooks/ would be
+    await withEnv({
+      CXR_DATA_DIR: "../d",
+      CXR_RUN_DIR: "r",
+      [PARAMS_FILE_ENV]: join(dir, "params.json"),
+    }, () => {
+      const p = notebookParams();
+      assert.equal(p.dataDir, join(WORKSPACE_ROOT, "..", "d"));
+      assert.equal(p.runDir, join(WORKSPACE_ROOT, "r"));
+      assert.equal(p.weightsDir, join(WORKSPACE_ROOT, "w"));
+      assert.equal(notebookParams({ outputsDir: "o" }).outputsDir, join(WORKSPACE_ROOT, "o"));
+    });
+    await withEnv({ CXR_DATA_DIR: "/abs/d" }, () => {
+      assert.equal(notebookParams().dataDir, "/abs/d");
+    });
+  } finally {
+    Deno.chdir(cwd);
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("bad values name the variable and the allowed values", async () => {
   await withEnv({ CXR_PROFILE: "medium" }, () => {
     assert.throws(

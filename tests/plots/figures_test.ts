@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Buffer } from "node:buffer";
 import sharp from "sharp";
 import { precisionRecallCurve, reliabilityCurve, rocCurve } from "../../lib/metrics/mod.ts";
 import {
@@ -12,6 +13,7 @@ import {
   figureBundle,
   prSpec,
   reliabilitySpec,
+  renderFigure,
   renderSvg,
   rocSpec,
   svgToPng,
@@ -132,12 +134,34 @@ Deno.test("svgToPng: text is drawn with real glyphs, not missing-glyph boxes", a
   );
 });
 
-Deno.test("figureBundle: Vega-Lite v5 MIME type with the SVG fallback", async () => {
+Deno.test("figureBundle: Vega-Lite v5 MIME type with a PNG rendition, no SVG", async () => {
   const spec = specs.roc;
-  const bundle = figureBundle({ spec, svg: await renderSvg(spec) });
+  const figure = await renderFigure(spec);
+  const bundle = figureBundle(figure);
+  assert.deepEqual(Object.keys(bundle).sort(), [
+    "application/vnd.vegalite.v5+json",
+    "image/png",
+    "text/plain",
+  ]);
   assert.deepEqual(bundle["application/vnd.vegalite.v5+json"], spec);
-  assert.match(String(bundle["image/svg+xml"]), /^<svg/);
-  assert.deepEqual(vegaLiteBundle(spec, "<svg/>")["image/svg+xml"], "<svg/>");
+  const png = Buffer.from(String(bundle["image/png"]), "base64");
+  assert.deepEqual(png, Buffer.from(figure.png));
+  const [, w, h] = figure.svg.match(/<svg[^>]*width="(\d+)" height="(\d+)"/)!.map(Number);
+  const meta = await sharp(png).metadata();
+  assert.deepEqual([meta.format, meta.width, meta.height], ["png", 2 * w, 2 * h]);
+  assert.equal(vegaLiteBundle(spec, Uint8Array.of(1, 2))["image/png"], "AQI=");
+});
+
+Deno.test("svgToPng: the palette PNG is smaller and looks the same", async () => {
+  const svg = await renderSvg(specs.roc);
+  const [pal, full] = [await svgToPng(svg), await svgToPng(svg, { palette: false })];
+  assert.ok(pal.length < full.length, `${pal.length} vs ${full.length}`);
+  const raw = async (b: Uint8Array) => await sharp(b).removeAlpha().raw().toBuffer();
+  const [a, b] = [await raw(pal), await raw(full)];
+  assert.equal(a.length, b.length);
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff += Math.abs(a[i] - b[i]);
+  assert.ok(diff / a.length < 2, `mean channel difference ${diff / a.length}`);
 });
 
 /** Every `axes` entry of a compiled Vega spec, group marks included. */

@@ -1,68 +1,72 @@
 /**
- * `deno task device:kit`: builds `.device-kit/`, everything a lent GPU machine (no network, no
- * Deno, no npm registry, maybe no Vulkan loader) needs to measure the WebGPU bench in one call:
+ * `deno task bench:bundle`: builds `.gpu-bundle/`, an offline bundle to benchmark on a GPU
+ * machine without internet (no Deno, no npm registry, perhaps no Vulkan loader). Copy the folder
+ * there and run `bash .gpu-bundle/run.sh`; it needs bash, coreutils and either `xz` or python3.
  *
  * - `deno.xz`: this Deno binary, xz-compressed (reused while the binary is unchanged);
  * - `bench.js.xz`, `kernel_profile.js.xz`: `lib/bench/main.ts` and `lib/bench/kernel_profile.ts`
  *   bundled by `deno bundle` so they run with no `node_modules`. An import map swaps in two
- *   stand-ins: `_kit_sharp_stub.ts` for `sharp` (a native addon; only the `prepare` row and image
- *   decoding use it, and the GPU run skips them) and `_kit_wasm_paths.ts`, which points
+ *   stand-ins: `_sharp_stub.ts` for `sharp` (a native addon; only the `prepare` row and image
+ *   decoding use it, and the GPU run skips them) and `_wasm_paths.ts`, which points
  *   tfjs-backend-wasm (the fallback backend) at the `.wasm` files copied beside the bundle;
  * - the three tfjs-backend-wasm `.wasm` files and `torch_bench.py` (the bench finds it beside
- *   itself; `run.sh` also runs it alone on CUDA);
+ *   itself; `run.sh` also runs it alone on CUDA when PyTorch is installed there);
  * - `gl/*.deb`: the Vulkan loader and GL dispatch libraries, from `.gl/` in the workspace
  *   (downloaded there with apt-get when missing);
- * - `adapter.js` (prints the WebGPU adapter), `kit.json` (commit, Deno version, sizes) and
- *   `run.sh`, the one command of the GPU session ({@linkcode DEVICE_CALL}, {@linkcode runScript}).
+ * - `adapter.js` (prints the WebGPU adapter), `bundle.json` (commit, Deno version, sizes) and
+ *   `run.sh` ({@linkcode runScript}).
  *
- * `KIT_DRY_RUN=1 bash .device-kit/run.sh` runs the same steps at 64 px batch 2 with one repeat,
- * writes to `/tmp/kitout`, and leaves `/` alone (the debs are unpacked to a scratch folder).
+ * `BUNDLE_DRY_RUN=1 bash .gpu-bundle/run.sh` runs the same steps at 64 px batch 2 with one
+ * repeat, writes to `/tmp/gpu-bench-dry-run`, and leaves `/` alone (the debs are unpacked to a
+ * scratch folder): a check on any machine before copying the bundle.
  *
  * ```sh
- * deno task device:kit && KIT_DRY_RUN=1 env -i PATH=/usr/bin:/bin bash .device-kit/run.sh
+ * deno task bench:bundle && BUNDLE_DRY_RUN=1 env -i PATH=/usr/bin:/bin bash .gpu-bundle/run.sh
  * ```
  *
  * @module
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
-import { CxrError } from "../errors.ts";
-import { WORKSPACE_ROOT } from "../paths.ts";
+import { CxrError } from "../../lib/errors.ts";
+import { WORKSPACE_ROOT } from "../../lib/paths.ts";
 
-/** A kit problem: `file` is what is missing or wrong, the message ends with the fix. */
-export class DeviceKitError extends CxrError {
+/** A bundle problem: `file` is what is missing or wrong, the message ends with the fix. */
+export class GpuBundleError extends CxrError {
   /** The file or folder the problem is about. */
   readonly file: string;
   constructor(file: string, problem: string, fix: string, cause?: unknown) {
     super(`${file}: ${problem}; ${fix}`, { cause });
-    this.name = "DeviceKitError";
+    this.name = "GpuBundleError";
     this.file = file;
   }
 }
 
-/** The kit folder, relative to the workspace root (git-ignored). */
-export const KIT_DIR = ".device-kit";
+/** The bundle folder, relative to the workspace root (git-ignored). */
+export const BUNDLE_DIR = ".gpu-bundle";
 
-/** The kit may not be larger than this (the device call carries at most 64 MiB). */
-export const MAX_KIT_BYTES: number = 60 * 2 ** 20;
+/**
+ * A bundle larger than this holds something it should not (it is about 33 MiB: the compressed
+ * Deno binary is most of it); the build stops rather than produce it.
+ */
+export const MAX_BUNDLE_BYTES: number = 60 * 2 ** 20;
 
-/** The device tool's limit on the length of its command line. */
-export const DEVICE_COMMAND_LIMIT = 2000;
+/** Where `run.sh` writes its results when `OUT` is not set (relative to where it is started). */
+export const DEFAULT_OUT = "gpu-bench-results";
 
-/** The arguments of the one device call that runs the kit. */
-export const DEVICE_CALL = {
-  command: `bash ${KIT_DIR}/run.sh`,
-  carry: [KIT_DIR],
-  timeout_s: 600,
-} as const;
-
-/** Seconds `run.sh` allows itself for everything (unpacking and all steps). */
+/**
+ * Seconds `run.sh` allows itself for everything (unpacking and all steps): it stops itself
+ * within 8 minutes, so a short booking of a GPU machine suffices.
+ */
 export const RUN_BUDGET_S = 480;
 
 /** Seconds set aside for unpacking Deno, the bundles and the debs before the first step. */
 export const SETUP_BUDGET_S = 40;
 
-/** The Debian packages brought for the Vulkan loader (the device tool's documented list). */
+/**
+ * The Debian packages brought for the Vulkan loader: a minimal GPU container often has the
+ * NVIDIA driver but neither libvulkan nor the GL dispatch libraries.
+ */
 export const GL_PACKAGES: readonly string[] = [
   "libvulkan1",
   "libegl1",
@@ -78,17 +82,17 @@ export const RAISED_SUBMIT_BATCH = 64;
 
 /**
  * One step of `run.sh`: a bash command run under `timeout` with its budget (cut to what is left
- * of {@linkcode RUN_BUDGET_S}). Commands may use `$DENO`, `$K` (the unpacked kit), `$OUT`,
+ * of {@linkcode RUN_BUDGET_S}). Commands may use `$DENO`, `$K` (the unpacked bundle), `$OUT`,
  * `$BACKEND`, `$SIZE`, `$BATCH`, `$FULL_BATCH`, `$REPEATS`, `$STEPS` and `$CXR_PYTHON`. A step
  * named {@linkcode ADAPTER_STEP} that fails switches the later ones to the wasm backend.
  */
-export interface KitStep {
+export interface BundleStep {
   name: string;
   budgetS: number;
   command: string;
 }
 
-/** The step that probes the WebGPU adapter (see {@linkcode KitStep}). */
+/** The step that probes the WebGPU adapter (see {@linkcode BundleStep}). */
 export const ADAPTER_STEP = "webgpu adapter";
 
 const RUN = '"$DENO" run -A --no-config';
@@ -97,7 +101,7 @@ const RUN = '"$DENO" run -A --no-config';
  * PyTorch on the GPU (CUDA) for `rows` at batch `batchVar`, by `torch_bench.py` alone (the bench
  * measures PyTorch on CPU threads): its JSON goes to `$OUT/torch-cuda-<rows>.json`.
  */
-function torchCudaStep(rows: string, batchVar: string): KitStep {
+function torchCudaStep(rows: string, batchVar: string): BundleStep {
   const file = `"$OUT/torch-cuda-${rows.replaceAll(",", "-")}.json"`;
   const json = `{"size":%s,"batch":%s,"warmup":1,"repeats":%s,"rows":[${
     rows.split(",").map((r) => `"${r}"`).join(",")
@@ -111,7 +115,7 @@ function torchCudaStep(rows: string, batchVar: string): KitStep {
 }
 
 /** The steps of the GPU run, in order. */
-export const KIT_STEPS: readonly KitStep[] = [
+export const BUNDLE_STEPS: readonly BundleStep[] = [
   {
     name: "nvidia-smi",
     budgetS: 15,
@@ -199,31 +203,38 @@ const PY_UNXZ =
   `import lzma, shutil, sys; shutil.copyfileobj(lzma.open(sys.argv[1]), open(sys.argv[2], "wb"))`;
 
 /**
- * The text of `run.sh`: unpack the debs (to `/`, then ldconfig), set the Vulkan environment and
- * a fresh 0700 `XDG_RUNTIME_DIR`, unpack Deno and the bundles to /tmp, find a python3 that imports
- * torch, then run {@linkcode KIT_STEPS} each under `timeout`, everything tee'd to
- * `$OUT/device-run.log`; the bench writes its JSON and markdown into `$OUT`.
+ * The text of `run.sh`: unpack the debs (to `/`, then ldconfig; so run it as root, or in a
+ * container), set the Vulkan environment and a fresh 0700 `XDG_RUNTIME_DIR`, unpack Deno and the
+ * bundles to /tmp, find a python3 that imports torch, then run {@linkcode BUNDLE_STEPS} each
+ * under `timeout`, everything tee'd to `$OUT/gpu-bench.log`; the bench writes its JSON and
+ * markdown into `$OUT` (default {@linkcode DEFAULT_OUT}).
  */
-export function runScript(steps: readonly KitStep[] = KIT_STEPS): string {
+export function runScript(steps: readonly BundleStep[] = BUNDLE_STEPS): string {
   const stepLines = steps.map((s) =>
     `step ${shellQuote(s.name)} ${s.budgetS} ${shellQuote(s.command)}`
   );
   return `#!/usr/bin/env bash
-# Generated by \`deno task device:kit\` (lib/bench/device_kit.ts); do not edit, rebuild the kit.
-# GPU session: the device call { command: "${DEVICE_CALL.command}", carry: ["${KIT_DIR}"],
-# timeout_s: ${DEVICE_CALL.timeout_s} }. Local check: KIT_DRY_RUN=1 bash ${KIT_DIR}/run.sh
+# Generated by \`deno task bench:bundle\` (tools/gpu_bundle/build.ts); do not edit, rebuild it.
+# On the GPU machine: [OUT=DIR] bash ${BUNDLE_DIR}/run.sh (results in DIR, default ./${DEFAULT_OUT}).
+# Check on any machine first: BUNDLE_DRY_RUN=1 bash ${BUNDLE_DIR}/run.sh
 set -u
-KIT_SRC="$(cd "$(dirname "\${BASH_SOURCE[0]}")" && pwd)"
+SRC="$(cd "$(dirname "\${BASH_SOURCE[0]}")" && pwd)"
 BUDGET_S=${RUN_BUDGET_S}
-if [ "\${KIT_DRY_RUN:-0}" = 1 ]; then
-  SIZE=64 BATCH=2 FULL_BATCH=2 REPEATS=1 STEPS=1 GL_ROOT=/tmp/kit-gl-root
-  OUT="\${OUT:-/tmp/kitout}"
+if [ "\${BUNDLE_DRY_RUN:-0}" = 1 ]; then
+  SIZE=64 BATCH=2 FULL_BATCH=2 REPEATS=1 STEPS=1 GL_ROOT=/tmp/gpu-bundle-gl-root
+  OUT="\${OUT:-/tmp/gpu-bench-dry-run}"
 else
   SIZE=224 BATCH=32 FULL_BATCH=8 REPEATS=5 STEPS=3 GL_ROOT=/
-  if [ -z "\${OUT:-}" ]; then echo "run.sh: OUT is not set (the device tool sets it)" >&2; exit 2; fi
+  OUT="\${OUT:-$PWD/${DEFAULT_OUT}}"
 fi
 mkdir -p "$OUT" && OUT="$(cd "$OUT" && pwd)"
-BACKEND="\${KIT_BACKEND:-webgpu}"
+for f in deno.xz bench.js.xz bundle.json; do
+  if [ ! -f "$SRC/$f" ]; then
+    echo "run.sh: $SRC/$f is missing; copy the whole ${BUNDLE_DIR} folder (deno task bench:bundle builds it)" >&2
+    exit 2
+  fi
+done
+BACKEND="\${BUNDLE_BACKEND:-webgpu}"
 export OUT SIZE BATCH FULL_BATCH REPEATS STEPS BACKEND
 export NO_COLOR=1 DENO_NO_UPDATE_CHECK=1
 
@@ -249,18 +260,18 @@ step() { # NAME BUDGET_S COMMAND: runs COMMAND under timeout, cut to what is lef
 }
 
 main() {
-  echo "device kit run: $(date -u +%FT%TZ), dry run: \${KIT_DRY_RUN:-0}, $(uname -srm), $(nproc) cores"
-  cat "$KIT_SRC/kit.json"
-  K=$(mktemp -d /tmp/kit-run.XXXXXX)
+  echo "gpu bench run: $(date -u +%FT%TZ), dry run: \${BUNDLE_DRY_RUN:-0}, $(uname -srm), $(nproc) cores"
+  cat "$SRC/bundle.json"
+  K=$(mktemp -d /tmp/gpu-bench-run.XXXXXX)
   export K
-  unxz_to "$KIT_SRC/deno.xz" "$K/deno" && chmod +x "$K/deno"
-  for f in bench kernel_profile; do unxz_to "$KIT_SRC/$f.js.xz" "$K/$f.js"; done
-  cp "$KIT_SRC"/*.wasm "$KIT_SRC/torch_bench.py" "$KIT_SRC/adapter.js" "$K/"
+  unxz_to "$SRC/deno.xz" "$K/deno" && chmod +x "$K/deno"
+  for f in bench kernel_profile; do unxz_to "$SRC/$f.js.xz" "$K/$f.js"; done
+  cp "$SRC"/*.wasm "$SRC/torch_bench.py" "$SRC/adapter.js" "$K/"
   export DENO="$K/deno" DENO_DIR="$K/deno-dir"
   "$DENO" --version | head -1
 
   mkdir -p "$GL_ROOT"
-  for f in "$KIT_SRC"/gl/*.deb; do
+  for f in "$SRC"/gl/*.deb; do
     if command -v dpkg >/dev/null; then dpkg -x "$f" "$GL_ROOT"; else python3 -c '${PY_UNDEB}' "$f" "$GL_ROOT"; fi
   done
   # Debian's library folder, for a machine whose ld.so does not search it (searched last).
@@ -272,7 +283,7 @@ main() {
     export VK_DRIVER_FILES="$icd"
   fi
   echo "VK_DRIVER_FILES=\${VK_DRIVER_FILES:-}; icd.d: $(ls /usr/share/vulkan/icd.d /etc/vulkan/icd.d /usr/local/nvidia/share/vulkan/icd.d 2>/dev/null | tr '\\n' ' ')"
-  XDG_RUNTIME_DIR=$(mktemp -d /tmp/kit-xdg.XXXXXX) && chmod 700 "$XDG_RUNTIME_DIR"
+  XDG_RUNTIME_DIR=$(mktemp -d /tmp/gpu-bench-xdg.XXXXXX) && chmod 700 "$XDG_RUNTIME_DIR"
   export XDG_RUNTIME_DIR
 
   if [ -z "\${CXR_PYTHON:-}" ]; then
@@ -289,11 +300,11 @@ ${stepLines.map((l) => "  " + l).join("\n")}
   cd / && rm -rf "$K" "$XDG_RUNTIME_DIR"
   [ "$GL_ROOT" = / ] || rm -rf "$GL_ROOT"
   echo
-  echo "device kit run done in \${SECONDS} s; files in $OUT:"
+  echo "gpu bench run done in \${SECONDS} s; files in $OUT:"
   ls -la "$OUT"
 }
 
-main 2>&1 | tee "$OUT/device-run.log"
+main 2>&1 | tee "$OUT/gpu-bench.log"
 exit "\${PIPESTATUS[0]}"
 `;
 }
@@ -308,24 +319,24 @@ export function shellQuote(s: string): string {
  * `@tensorflow/tfjs-backend-wasm` pointed at the stand-ins, and the wasm stand-in's own import
  * of the package scoped back to the real one.
  */
-export function kitImportMap(
+export function bundleImportMap(
   imports: Record<string, string>,
-  benchDir: URL = new URL("./", import.meta.url),
+  toolDir: URL = new URL("./", import.meta.url),
 ): { imports: Record<string, string>; scopes: Record<string, Record<string, string>> } {
   const wasm = "@tensorflow/tfjs-backend-wasm";
   const real = imports[wasm];
   if (!real) {
-    throw new DeviceKitError("deno.json", `no "${wasm}" import`, `add it to "imports"`);
+    throw new GpuBundleError("deno.json", `no "${wasm}" import`, `add it to "imports"`);
   }
-  const stub = new URL("_kit_sharp_stub.ts", benchDir).href;
-  const paths = new URL("_kit_wasm_paths.ts", benchDir).href;
+  const stub = new URL("_sharp_stub.ts", toolDir).href;
+  const paths = new URL("_wasm_paths.ts", toolDir).href;
   return {
     imports: { ...imports, sharp: stub, [wasm]: paths },
     scopes: { [paths]: { [wasm]: real } },
   };
 }
 
-/** Sum of the sizes of the files directly in `dir` (the kit is one folder plus `gl/`). */
+/** Sizes of the files in `dir` and its subfolders (the bundle is one folder plus `gl/`). */
 function folderBytes(dir: string): Map<string, number> {
   const sizes = new Map<string, number>();
   for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -342,12 +353,12 @@ async function run(cmd: string, args: string[], file: string, fix: string): Prom
   try {
     out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
   } catch (e) {
-    throw new DeviceKitError(file, `${cmd} could not be started`, fix, e);
+    throw new GpuBundleError(file, `${cmd} could not be started`, fix, e);
   }
   const text = new TextDecoder().decode(out.stdout);
   if (!out.success) {
     const err = new TextDecoder().decode(out.stderr).trim().split("\n").slice(-3).join(" | ");
-    throw new DeviceKitError(file, `${basename(cmd)} ${args[0]} failed (${err})`, fix);
+    throw new GpuBundleError(file, `${basename(cmd)} ${args[0]} failed (${err})`, fix);
   }
   return text;
 }
@@ -364,21 +375,21 @@ async function xz(src: string, dest: string): Promise<void> {
     await child.stdout.pipeTo(file.writable);
     status = await child.status;
   } catch (e) {
-    throw new DeviceKitError(dest, "xz failed to run", "install xz (apt-get install xz-utils)", e);
+    throw new GpuBundleError(dest, "xz failed to run", "install xz (apt-get install xz-utils)", e);
   }
   if (!status.success) {
-    throw new DeviceKitError(dest, `xz exited with ${status.code}`, "check the disk space");
+    throw new GpuBundleError(dest, `xz exited with ${status.code}`, "check the disk space");
   }
 }
 
-/** Where the kit's .deb files come from, downloading them as the device docs say if missing. */
+/** Where the bundle's .deb files come from, downloaded with apt-get when missing. */
 async function glDebs(root: string): Promise<string[]> {
   const dir = join(root, ".gl");
   const have = () =>
     existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".deb")).sort() : [];
   const missing = () => GL_PACKAGES.filter((p) => !have().some((f) => f.startsWith(`${p}_`)));
   if (missing().length > 0) {
-    const lists = await Deno.makeTempDir({ prefix: "kit-apt-" });
+    const lists = await Deno.makeTempDir({ prefix: "gpu-bundle-apt-" });
     await Deno.mkdir(join(lists, "partial"), { recursive: true });
     await Deno.mkdir(dir, { recursive: true });
     const o = [
@@ -397,15 +408,15 @@ async function glDebs(root: string): Promise<string[]> {
       await Deno.remove(lists, { recursive: true });
     }
     if (missing().length > 0) {
-      throw new DeviceKitError(dir, `still missing ${missing().join(", ")}`, fix);
+      throw new GpuBundleError(dir, `still missing ${missing().join(", ")}`, fix);
     }
   }
   return have().filter((f) => GL_PACKAGES.some((p) => f.startsWith(`${p}_`)))
     .map((f) => join(dir, f));
 }
 
-/** What {@linkcode buildKit} made. */
-export interface KitSummary {
+/** What {@linkcode buildBundle} made. */
+export interface BundleSummary {
   dir: string;
   /** File (relative to `dir`) -> bytes. */
   files: Map<string, number>;
@@ -413,9 +424,9 @@ export interface KitSummary {
   denoReused: boolean;
 }
 
-/** Builds the kit in `<root>/.device-kit` (see the module doc); throws DeviceKitError. */
-export async function buildKit(root: string = WORKSPACE_ROOT): Promise<KitSummary> {
-  const dir = join(root, KIT_DIR);
+/** Builds the bundle in `<root>/.gpu-bundle` (see the module doc); throws GpuBundleError. */
+export async function buildBundle(root: string = WORKSPACE_ROOT): Promise<BundleSummary> {
+  const dir = join(root, BUNDLE_DIR);
   await Deno.mkdir(join(dir, "gl"), { recursive: true });
   // Everything but the compressed Deno binary is rebuilt.
   for (const f of readdirSync(dir)) {
@@ -440,10 +451,10 @@ export async function buildKit(root: string = WORKSPACE_ROOT): Promise<KitSummar
   const config = JSON.parse(await Deno.readTextFile(join(root, "deno.json"))) as {
     imports: Record<string, string>;
   };
-  const tmp = await Deno.makeTempDir({ prefix: "device-kit-" });
+  const tmp = await Deno.makeTempDir({ prefix: "gpu-bundle-" });
   try {
     const mapFile = join(tmp, "import_map.json");
-    await Deno.writeTextFile(mapFile, JSON.stringify(kitImportMap(config.imports), null, 1));
+    await Deno.writeTextFile(mapFile, JSON.stringify(bundleImportMap(config.imports), null, 1));
     for (const name of ["main", "kernel_profile"]) {
       const entry = join(root, "lib", "bench", `${name}.ts`);
       const js = join(tmp, `${name === "main" ? "bench" : name}.js`);
@@ -462,7 +473,7 @@ export async function buildKit(root: string = WORKSPACE_ROOT): Promise<KitSummar
           entry,
         ],
         entry,
-        "fix the error above (`deno check` the entry), then rerun `deno task device:kit`",
+        "fix the error above (`deno check` the entry), then rerun `deno task bench:bundle`",
       );
       await xz(js, join(dir, `${basename(js)}.xz`));
     }
@@ -473,7 +484,7 @@ export async function buildKit(root: string = WORKSPACE_ROOT): Promise<KitSummar
   const wasmDir = join(root, "node_modules", "@tensorflow", "tfjs-backend-wasm", "dist");
   const wasm = existsSync(wasmDir) ? readdirSync(wasmDir).filter((f) => f.endsWith(".wasm")) : [];
   if (wasm.length < 3) {
-    throw new DeviceKitError(
+    throw new GpuBundleError(
       wasmDir,
       `expected the 3 tfjs-backend-wasm .wasm files, found ${wasm.length}`,
       "run `deno install` in the workspace",
@@ -487,24 +498,25 @@ export async function buildKit(root: string = WORKSPACE_ROOT): Promise<KitSummar
 
   const commit = await run("git", ["-C", root, "rev-parse", "HEAD"], root, "run it in a git clone")
     .then((s) => s.trim());
-  const dirty = (await run("git", ["-C", root, "status", "--porcelain", "--", "lib"], root, ""))
-    .trim() !== "";
+  const dirty =
+    (await run("git", ["-C", root, "status", "--porcelain", "--", "lib", "tools"], root, ""))
+      .trim() !== "";
   const files = folderBytes(dir);
   files.delete("deno.xz.stamp");
-  const kitJson = {
+  const bundleJson = {
     built: new Date().toISOString(),
-    commit: commit + (dirty ? " (lib/ has uncommitted changes)" : ""),
+    commit: commit + (dirty ? " (uncommitted changes in lib/ or tools/)" : ""),
     deno: Deno.version.deno,
     files: Object.fromEntries(files),
   };
-  await Deno.writeTextFile(join(dir, "kit.json"), JSON.stringify(kitJson, null, 1) + "\n");
-  files.set("kit.json", statSync(join(dir, "kit.json")).size);
+  await Deno.writeTextFile(join(dir, "bundle.json"), JSON.stringify(bundleJson, null, 1) + "\n");
+  files.set("bundle.json", statSync(join(dir, "bundle.json")).size);
   const bytes = [...files.values()].reduce((a, b) => a + b, 0);
-  if (bytes > MAX_KIT_BYTES) {
+  if (bytes > MAX_BUNDLE_BYTES) {
     const biggest = [...files].sort((a, b) => b[1] - a[1])[0];
-    throw new DeviceKitError(
+    throw new GpuBundleError(
       dir,
-      `the kit is ${(bytes / 2 ** 20).toFixed(1)} MiB, over ${MAX_KIT_BYTES / 2 ** 20} MiB ` +
+      `the bundle is ${(bytes / 2 ** 20).toFixed(1)} MiB, over ${MAX_BUNDLE_BYTES / 2 ** 20} MiB ` +
         `(largest: ${biggest[0]}, ${(biggest[1] / 2 ** 20).toFixed(1)} MiB)`,
       "leave out what the GPU run does not need, or compress it",
     );
@@ -514,15 +526,18 @@ export async function buildKit(root: string = WORKSPACE_ROOT): Promise<KitSummar
 
 if (import.meta.main) {
   try {
-    const kit = await buildKit();
+    const bundle = await buildBundle();
     const mib = (n: number) => `${(n / 2 ** 20).toFixed(2)} MiB`;
-    for (const [f, n] of [...kit.files].sort()) console.log(`  ${f.padEnd(44)} ${mib(n)}`);
+    for (const [f, n] of [...bundle.files].sort()) console.log(`  ${f.padEnd(44)} ${mib(n)}`);
     console.log(
-      `device kit: ${kit.dir} ${mib(kit.bytes)} (limit ${mib(MAX_KIT_BYTES)}; deno.xz ${
-        kit.denoReused ? "reused" : "rebuilt"
+      `gpu bundle: ${bundle.dir} ${mib(bundle.bytes)} (deno.xz ${
+        bundle.denoReused ? "reused" : "rebuilt"
       })`,
     );
-    console.log(`device call: ${JSON.stringify(DEVICE_CALL)}`);
+    console.log(
+      `copy ${BUNDLE_DIR}/ to the GPU machine and run: bash ${BUNDLE_DIR}/run.sh ` +
+        `(results in ./${DEFAULT_OUT}; BUNDLE_DRY_RUN=1 checks it here first)`,
+    );
   } catch (e) {
     if (!(e instanceof CxrError)) throw e;
     console.error(`error: ${e.message}`);

@@ -1,9 +1,9 @@
 /**
- * Stands in for `@tensorflow/tfjs-backend-wasm` in the device kit's bundles (private helper of
- * `device_kit.ts`): re-exports the real package and points it at the `.wasm` files copied next to
- * the bundle, since a bundle has no `node_modules` folder to find them in (and gives Emscripten
- * the `__dirname` it expects). The kit's import map
- * scopes this file so that its own import of the package is the real one.
+ * Stands in for `@tensorflow/tfjs-backend-wasm` in the GPU bundle's scripts (private helper of
+ * `build.ts`): re-exports the real package and points it at the `.wasm` files copied next to the
+ * script, since a bundle has no `node_modules` folder to find them in (and gives Emscripten the
+ * `__dirname` it expects). The bundle's import map scopes this file so that its own import of
+ * the package is the real one.
  *
  * @module
  */
