@@ -62,9 +62,9 @@ Deno.test("reproduce runs notebooks in name order, passes the profile, and stops
       none.stderr,
       /--only 9 matches no notebook .*have: 01_ok\.ipynb, 02_fails\.ipynb, 03_never\.ipynb/,
     );
-    const bad = await reproduce(["--profile", "fast", "--notebooks", dir]);
+    const bad = await reproduce(["--profile", "medium", "--notebooks", dir]);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /--profile must be quick or full, not 'fast'/);
+    assert.match(bad.stderr, /--profile must be one of quick, fast, full, not 'medium'/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
