@@ -22,7 +22,7 @@ import {
   type CellDiskState,
   cellLogPath,
   errorLine,
-  FINISHED_FILE,
+  isFinished,
   LOG_MARK,
   readCellState,
 } from "./status.ts";
@@ -248,7 +248,7 @@ async function runChild(
  */
 export async function moveRunDir(from: string, to: string): Promise<void> {
   if (await exists(to)) fail(`cannot move ${from} to ${to}: it already exists`);
-  if (!(await exists(join(from, FINISHED_FILE)))) fail(`${from} is not finished; not moving it`);
+  if (!(await isFinished(from))) fail(`${from} is not finished; not moving it`);
   const texts = ["train.log"];
   for (const name of await readdir(from)) {
     if (name.startsWith("eval-")) texts.push(join(name, "metrics.json"), join(name, "report.md"));

@@ -31,6 +31,7 @@ export { cellCommands, CLI_MAIN, evaluateArgs, sweepConfigPath, trainArgs } from
 export {
   cellLogPath,
   errorLine,
+  EVAL_LAST_FILE,
   FINISHED_FILE,
   isFinished,
   lastFailure,

@@ -10,8 +10,10 @@ import { join } from "node:path";
 import { exists } from "../util/fs.ts";
 import { cellName, type SweepCell } from "./grid.ts";
 
-/** The evaluation that marks a cell finished (written by `cxr evaluate --split test`). */
+/** The test evaluation's metrics (written by `cxr evaluate --split test`). */
 export const FINISHED_FILE = join("eval-test", "metrics.json");
+/** What `cxr evaluate` writes last: with it, the evaluation is complete (figures included). */
+export const EVAL_LAST_FILE = join("eval-test", "report.md");
 
 /** Lines a cell's log uses to mark an attempt (local executor and Slurm script alike). */
 export const LOG_MARK = {
@@ -52,17 +54,20 @@ async function readJson<T>(path: string): Promise<T | undefined> {
   }
 }
 
-/** Whether `runDir` holds its test evaluation. */
-export function isFinished(runDir: string): Promise<boolean> {
-  return exists(join(runDir, FINISHED_FILE));
+/** Whether `runDir` holds its complete test evaluation. */
+export async function isFinished(runDir: string): Promise<boolean> {
+  return await exists(join(runDir, FINISHED_FILE)) && await exists(join(runDir, EVAL_LAST_FILE));
 }
 
 /** Reads a run folder (and the cell's log, when given) into a {@linkcode CellDiskState}. */
 export async function readCellState(runDir: string, logPath?: string): Promise<CellDiskState> {
-  const metrics = await readJson<{ accuracy?: number }>(join(runDir, FINISHED_FILE));
+  const finished = await isFinished(runDir);
+  const metrics = finished
+    ? await readJson<{ accuracy?: number }>(join(runDir, FINISHED_FILE))
+    : undefined;
   const history = (await readJson<Partial<EpochTime>[]>(join(runDir, "history.json"))) ?? [];
   const state: CellDiskState = {
-    finished: metrics !== undefined,
+    finished: finished && metrics !== undefined,
     accuracy: metrics?.accuracy,
     epochs: history.length,
     epochTimes: history
