@@ -41,6 +41,18 @@ export {
   writeFigure,
 } from "./render.ts";
 export {
+  boxPlotSpec,
+  type BoxSummary,
+  boxSummary,
+  type CamMassPoint,
+  camMassSpec,
+  type HistogramBin,
+  probabilityHistogram,
+  probabilityHistogramSpec,
+  quantile,
+  type ShiftFigureOptions,
+} from "./shift.ts";
+export {
   bestEpochOf,
   type HistoryPoint,
   type TrainingCurvesOptions,

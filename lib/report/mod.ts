@@ -75,4 +75,12 @@ export {
   studentTQuantile,
   tInterval,
 } from "./stats.ts";
+export {
+  SELECTION_METRICS,
+  type SelectionMetric,
+  type VariantRow,
+  type VariantsOptions,
+  type VariantsTable,
+  variantsTable,
+} from "./variants.ts";
 export { writeReport, type WriteReportOptions, type WriteReportResult } from "./write.ts";

@@ -12,9 +12,10 @@ const EXPECTED = [
   "03_training.ipynb",
   "04_evaluation.ipynb",
   "05_baseline_comparison.ipynb",
+  "06_official_test_shift.ipynb",
 ];
 
-Deno.test("notebooks: the five, valid, Deno kernel, parameters in the first code cell, thin", async () => {
+Deno.test("notebooks: the six, valid, Deno kernel, parameters in the first code cell, thin", async () => {
   const names = (await readdir(DIR)).filter((n) => n.endsWith(".ipynb")).sort();
   assert.deepEqual(names, EXPECTED);
   for (const name of names) {

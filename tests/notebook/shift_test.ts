@@ -1,0 +1,72 @@
+import assert from "node:assert/strict";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { writePredictionsCsv } from "../../lib/metrics/mod.ts";
+import { notebookParams } from "../../lib/notebook/mod.ts";
+import {
+  camMassTable,
+  probabilityGroups,
+  probabilityTable,
+  shown,
+} from "../../lib/notebook/shift.ts";
+import { WORKSPACE_ROOT } from "../../lib/paths.ts";
+
+Deno.test("probabilityTable: median and shares at 0.5 and 0.9 per group", () => {
+  const t = probabilityTable({ a: [0.1, 0.6, 0.95, 0.2] });
+  assert.deepEqual(t, [{
+    group: "a",
+    images: 4,
+    "median p": 0.4,
+    "p ≥ 0.5": "50.0%",
+    "p ≥ 0.9": "25.0%",
+  }]);
+});
+
+Deno.test("camMassTable: mean share per outcome, NaN heat left out", () => {
+  const row = (outcome: "TP" | "FP", lungBox: number) => ({
+    path: "",
+    outcome,
+    correct: outcome === "TP",
+    prob: 0.9,
+    lungBox,
+    bodyMask: 0.5,
+  });
+  const t = camMassTable([row("FP", 0.2), row("FP", 0.4), row("FP", NaN), row("TP", 1)]);
+  assert.equal(t[0]["heat in lung box"], 1);
+  assert.equal(t[1]["heat in lung box"], 0.3);
+  assert.equal(t[1].images, 3);
+  assert.ok(Number.isNaN(t[2]["heat in lung box"]));
+});
+
+Deno.test("probabilityGroups: without a checkpoint, the finished runs' test predictions per seed", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "cxr-nb-shift-"));
+  try {
+    const evalDir = join(dir, "official", "mobilenetv2-seed7", "eval-test");
+    await mkdir(evalDir, { recursive: true });
+    await writePredictionsCsv(join(evalDir, "predictions.csv"), [
+      { path: "test/NORMAL/a.jpeg", label: 0, prob: 0.9, patientId: "a" },
+      { path: "test/PNEUMONIA/b.jpeg", label: 1, prob: 0.99, patientId: "b" },
+      { path: "test/NORMAL/c.jpeg", label: 0, prob: 0.1, patientId: "c" },
+    ]);
+    const params = { ...notebookParams(), runDir: dir };
+    const run = { runDir: dir, name: "x", model: { ok: false as const, message: "none" } };
+    const g = await probabilityGroups(params, run, []);
+    assert.deepEqual(g.byGroup, {
+      "test NORMAL (seed7)": [0.9, 0.1],
+      "test PNEUMONIA (seed7)": [0.99],
+    });
+    assert.equal(g.test, undefined);
+    assert.match(g.source, /mobilenetv2-seed7\/eval-test\/predictions\.csv/);
+    const empty = await probabilityGroups({ ...params, runDir: join(dir, "none") }, run, []);
+    assert.deepEqual(empty.byGroup, {});
+    assert.match(empty.source, /no finished official run/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+Deno.test("shown: paths inside the workspace relative, others unchanged", () => {
+  assert.equal(shown(join(WORKSPACE_ROOT, "outputs", "runs")), join("outputs", "runs"));
+  assert.equal(shown("/elsewhere/x"), "/elsewhere/x");
+});
