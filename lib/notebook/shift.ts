@@ -30,6 +30,7 @@ import {
 } from "../shift/mod.ts";
 import { trainRun } from "../train/mod.ts";
 import { exists } from "../util/fs.ts";
+import { PROFILES } from "../config.ts";
 import type { NotebookParams } from "./params.ts";
 import { notebookConfig, runDirOf } from "./runs.ts";
 
@@ -80,7 +81,10 @@ export async function shiftRun(
     const config = await notebookConfig(official, "mobilenetv2", seed);
     await trainRun({ config, runDir });
   }
-  return { runDir, name: shown(runDir), model: await openRunModel(runDir, shown(runDir)) };
+  const name = shown(runDir);
+  const hint = `; train it with \`deno task cxr train --run-dir ${name} --split official ` +
+    `--profile ${params.profile} --seed ${seed}\``;
+  return { runDir, name, model: await openRunModel(runDir, name, hint) };
 }
 
 /** Predicted probabilities per group, with where they came from. */
@@ -123,8 +127,9 @@ export async function probabilityGroups(
   };
 }
 
-async function fromPredictions(params: NotebookParams): Promise<ProbabilityGroups> {
-  const dir = join(params.runDir, "official");
+/** Test predictions of the official MobileNetV2 runs in `<root>/official/`, per seed. */
+async function officialPredictions(root: string) {
+  const dir = join(root, "official");
   const names = (await exists(dir)) ? (await readdir(dir)).sort() : [];
   const byGroup: Record<string, number[]> = {};
   const used: string[] = [];
@@ -137,11 +142,32 @@ async function fromPredictions(params: NotebookParams): Promise<ProbabilityGroup
     byGroup[`test PNEUMONIA (${seed})`] = rows.filter((r) => r.label === 1).map((r) => r.prob);
     used.push(csv);
   }
+  return { byGroup, used };
+}
+
+/**
+ * The finished official runs of this profile's run folder; when it has none, those of another
+ * profile under `<outputs>/runs/` (the source line names the folder, so profiles are never mixed
+ * silently).
+ */
+async function fromPredictions(params: NotebookParams): Promise<ProbabilityGroups> {
+  const others = PROFILES.filter((p) => p !== params.profile)
+    .map((p) => join(params.outputsDir, "runs", p));
+  for (const root of [params.runDir, ...others]) {
+    const { byGroup, used } = await officialPredictions(root);
+    if (used.length === 0) continue;
+    const note = root === params.runDir ? "" : ` (profile folder \`${shown(root)}\`: ` +
+      `this profile has no finished official run)`;
+    return {
+      byGroup,
+      source: `the test predictions of ${used.map((u) => `\`${shown(u)}\``).join(", ")}${note}`,
+    };
+  }
   return {
-    byGroup,
-    source: used.length
-      ? `the test predictions of ${used.map((u) => `\`${shown(u)}\``).join(", ")}`
-      : `nothing: no finished official run under \`${shown(dir)}\``,
+    byGroup: {},
+    source: `nothing: no finished official run under \`${shown(params.runDir)}\` or \`${
+      shown(join(params.outputsDir, "runs"))
+    }\``,
   };
 }
 

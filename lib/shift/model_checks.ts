@@ -27,12 +27,17 @@ export type RunModel =
 
 /**
  * Loads `<runDir>`'s best checkpoint. When the run or its checkpoint is missing (checkpoints
- * are not kept in version control), says so and names the command that trains it.
+ * are not kept in version control), says so and names the command that trains it; `hint` is
+ * appended when there is no run at all (say, how to train one).
  */
-export async function openRunModel(runDir: string, shownAs = runDir): Promise<RunModel> {
+export async function openRunModel(
+  runDir: string,
+  shownAs = runDir,
+  hint = "",
+): Promise<RunModel> {
   const configPath = join(runDir, "config.json");
   if (!(await exists(configPath))) {
-    return { ok: false, message: `no run in \`${shownAs}\` (no config.json)` };
+    return { ok: false, message: `no run in \`${shownAs}\` (no config.json)${hint}` };
   }
   const config = JSON.parse(await Deno.readTextFile(configPath)) as ExperimentConfig;
   const name = checkpointBasename(config);

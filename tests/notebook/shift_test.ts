@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writePredictionsCsv } from "../../lib/metrics/mod.ts";
@@ -58,7 +58,24 @@ Deno.test("probabilityGroups: without a checkpoint, the finished runs' test pred
     });
     assert.equal(g.test, undefined);
     assert.match(g.source, /mobilenetv2-seed7\/eval-test\/predictions\.csv/);
-    const empty = await probabilityGroups({ ...params, runDir: join(dir, "none") }, run, []);
+    // No run in this profile's folder: another profile's runs, named as such.
+    const outputs = join(dir, "outputs");
+    await mkdir(join(outputs, "runs", "fast"), { recursive: true });
+    await rename(join(dir, "official"), join(outputs, "runs", "fast", "official"));
+    const other = {
+      ...params,
+      profile: "full" as const,
+      outputsDir: outputs,
+      runDir: join(outputs, "runs", "full"),
+    };
+    const g2 = await probabilityGroups(other, run, []);
+    assert.deepEqual(g2.byGroup, g.byGroup);
+    assert.match(g2.source, /runs\/fast`: this profile has no finished official run/);
+    const empty = await probabilityGroups(
+      { ...params, runDir: join(dir, "none"), outputsDir: join(dir, "no") },
+      run,
+      [],
+    );
     assert.deepEqual(empty.byGroup, {});
     assert.match(empty.source, /no finished official run/);
   } finally {

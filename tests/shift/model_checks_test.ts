@@ -31,8 +31,9 @@ Deno.test("openRunModel: a missing checkpoint names the run and the command that
         /deno task cxr train --run-dir runs\/x --model mobilenetv2 --split patient --profile quick --seed 5/,
       );
     }
-    const none = await openRunModel(join(dir, "nowhere"));
+    const none = await openRunModel(join(dir, "nowhere"), "n", "; train it first");
     assert.equal(none.ok, false);
+    if (!none.ok) assert.equal(none.message, "no run in `n` (no config.json); train it first");
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
