@@ -20,9 +20,9 @@ import * as tf from "@tensorflow/tfjs";
 import { parseArgs } from "node:util";
 import { initBackend, parseBackendName } from "../backend.ts";
 import { foldedPredict } from "../kernels/mod.ts";
-import { mobileNetV2Classifier, splitAt } from "../models/mod.ts";
+import { cutBefore, mobileNetV2Classifier, splitAt } from "../models/mod.ts";
 import { adamW } from "../optim/mod.ts";
-import { cutBefore, trainStep } from "../train/mod.ts";
+import { trainStep } from "../train/mod.ts";
 
 /** Totals of one kernel (or one `[...]` event) over the profiled steps. */
 export interface KernelStat {

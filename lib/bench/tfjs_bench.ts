@@ -8,9 +8,9 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { decodeGray } from "../data/decode.ts";
-import { mobileNetV2Classifier, splitAt } from "../models/mod.ts";
+import { cutBefore, mobileNetV2Classifier, splitAt } from "../models/mod.ts";
 import { adamW } from "../optim/mod.ts";
-import { cutBefore, trainStep } from "../train/mod.ts";
+import { trainStep } from "../train/mod.ts";
 import { foldedForward, foldedPredict } from "../kernels/mod.ts";
 import { type BenchRow, type BenchWorkload, measure } from "./measure.ts";
 import { assertNoGpuErrors } from "../backend.ts";

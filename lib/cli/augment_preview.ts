@@ -8,12 +8,11 @@
 import { parseArgs } from "node:util";
 import { initBackend } from "../backend.ts";
 import { loadConfig } from "../config.ts";
-import { prepareCache, scanDataset } from "../data/mod.ts";
+import { prepareCache, scanDataset, stratifiedSubset } from "../data/mod.ts";
 import { fail } from "../errors.ts";
 import { augmentationPreview } from "../notebook/augmentation.ts";
 import { imageGrid } from "../plots/mod.ts";
 import { dataRoot } from "../paths.ts";
-import { stratifiedSubset } from "../train/mod.ts";
 import { writeFileAtomic } from "../util/atomic.ts";
 import { countFlag } from "./_flags.ts";
 

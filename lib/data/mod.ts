@@ -54,7 +54,7 @@ export {
   type SplitSummary,
   splitSummary,
 } from "./split.ts";
-export { sampleRows } from "./sample.ts";
+export { sampleRows, stratifiedSubset } from "./sample.ts";
 export { readSplit, type SplitFileSummary, type SplitInfo, writeSplit } from "./split_files.ts";
 export { decodeGray, type DecodeOptions, decoderId, type ResizeKernel } from "./decode.ts";
 export {

@@ -18,3 +18,16 @@ export function sampleRows(
     rng.shuffle(rows.filter((r) => r.label === label)).slice(0, perClass)
   );
 }
+
+/**
+ * A balanced subset sorted by path: `perClass` rows of each class (seeded, as
+ * {@linkcode sampleRows}); all rows when `perClass` is 0.
+ */
+export function stratifiedSubset(
+  rows: readonly ManifestRow[],
+  perClass: number,
+  seed: number,
+): ManifestRow[] {
+  if (perClass <= 0) return [...rows];
+  return sampleRows(rows, perClass, seed).sort((a, b) => a.path.localeCompare(b.path));
+}

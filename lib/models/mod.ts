@@ -30,7 +30,7 @@ export {
   type WeightEntry,
   writeWeightsArtifact,
 } from "./weights.ts";
-export { cutPoints, splitAt } from "./split_model.ts";
+export { cutBefore, cutPoints, splitAt } from "./split_model.ts";
 export { fileIOHandler, loadModel, saveModel } from "./io.ts";
 export { toModelInput } from "./input.ts";
 export { baselineCnn, type BaselineCnnOptions } from "./baseline_cnn.ts";

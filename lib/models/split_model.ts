@@ -93,3 +93,22 @@ export function splitAt(
   });
   return { frozen, trainable };
 }
+
+/**
+ * The layer to cut after so that `fineTuneFrom` is the first trained layer; a CxrError listing
+ * the valid names otherwise.
+ */
+export function cutBefore(model: tf.LayersModel, fineTuneFrom: string): string {
+  const names = model.layers.map((l) => l.name);
+  const valid = cutPoints(model).map((c) => names[names.indexOf(c) + 1]);
+  const i = names.indexOf(fineTuneFrom);
+  if (i <= 0 || !valid.includes(fineTuneFrom)) {
+    const blocks = valid.filter((n) => /^block_\d+_expand$|^Conv_1$/.test(n));
+    fail(
+      `config field 'fineTuneFrom' is '${fineTuneFrom}', which is not a layer the model can be ` +
+        `fine-tuned from (no skip connection may cross the cut before it); block starts that ` +
+        `work: ${(blocks.length ? blocks : valid).join(", ")}`,
+    );
+  }
+  return names[i - 1];
+}

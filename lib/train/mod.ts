@@ -15,8 +15,12 @@
  *
  * @module
  */
-export { configDiff, cutBefore, stratifiedSubset, trainRun } from "./run.ts";
+export { trainRun } from "./run.ts";
 export type { TrainRunOptions, TrainRunResult } from "./run.ts";
+export { assertSameConfig, buildModel, configDiff, prepareData, trainingMode } from "./prepare.ts";
+export type { RunData } from "./prepare.ts";
+export { planStages, remainingStages, runStage, stageSources } from "./stage.ts";
+export type { RunStageArgs, StagePlan, StageSources, StageSourcesArgs } from "./stage.ts";
 export {
   crossEntropy,
   evalStep,
@@ -47,13 +51,34 @@ export { computeFeatures, featureSource, imageSource } from "./sources.ts";
 export type { ComputeFeaturesOptions, FeatureTable, ImageSourceOptions } from "./sources.ts";
 export {
   BestCheckpoint,
+  CallbackList,
   EarlyStopping,
+  EpochEnd,
+  EpochLog,
   formatEpoch,
   improves,
   JupyterDisplay,
+  NotebookDisplay,
+  ProgressBar,
+  RestoreBest,
 } from "./callbacks.ts";
-export type { CheckpointState, EarlyStoppingState, JupyterApi, Monitor } from "./callbacks.ts";
+export type {
+  CheckpointState,
+  EarlyStoppingState,
+  EpochBegin,
+  JupyterApi,
+  Monitor,
+  TrainCallback,
+} from "./callbacks.ts";
 export { HISTORY_COLUMNS, historyCsv, writeHistory } from "./history.ts";
 export type { HistoryRow } from "./history.ts";
-export { loadLast, replaceDir, resolveDir, runPaths, saveLast } from "./run_dir.ts";
-export type { LastCheckpoint, RunState } from "./run_dir.ts";
+export {
+  appendLog,
+  initialState,
+  loadLast,
+  readState,
+  runPaths,
+  saveLast,
+  SaveRunState,
+} from "./run_dir.ts";
+export type { LastCheckpoint, RunPaths, RunState } from "./run_dir.ts";

@@ -1,5 +1,5 @@
 /**
- * The run folder (layout shared with evaluation and notebooks, see INTERFACES.md):
+ * The run folder (layout shared with evaluation and notebooks):
  * ```
  * <run-dir>/config.json            the ExperimentConfig
  * <run-dir>/splits/                train.csv, val.csv, test.csv, summary.json
@@ -14,51 +14,35 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { appendFile, mkdir, readFile, rename, rm } from "node:fs/promises";
+import { appendFile, mkdir, readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { CxrError } from "../errors.ts";
 import { loadModel, saveModel } from "../models/mod.ts";
 import type { NamedTensor } from "../optim/mod.ts";
-import { writeFileAtomic, writeJsonAtomic } from "../util/atomic.ts";
+import { replaceDir, resolveDir, writeFileAtomic, writeJsonAtomic } from "../util/atomic.ts";
 import { exists } from "../util/fs.ts";
-import type { CheckpointState, EarlyStoppingState } from "./callbacks.ts";
-import type { HistoryRow } from "./history.ts";
-
-/**
- * Replaces folder `dir` by what `write(tmp)` puts into a fresh temporary folder beside it.
- * Between the two renames a crash leaves `<dir>.old`, which {@linkcode resolveDir} falls back to.
- */
-export async function replaceDir(
-  dir: string,
-  write: (tmp: string) => Promise<void>,
-): Promise<void> {
-  const tmp = `${dir}.tmp-${Deno.pid}`;
-  const old = `${dir}.old`;
-  await rm(tmp, { recursive: true, force: true });
-  await mkdir(tmp, { recursive: true });
-  await write(tmp);
-  await rm(old, { recursive: true, force: true });
-  if (await exists(dir)) await rename(dir, old);
-  await rename(tmp, dir);
-  await rm(old, { recursive: true, force: true });
-}
-
-/** `dir` if it exists, else `<dir>.old` if a crash left it mid-replace, else null. */
-export async function resolveDir(dir: string): Promise<string | null> {
-  if (await exists(dir)) return dir;
-  if (await exists(`${dir}.old`)) return `${dir}.old`;
-  return null;
-}
+import type { Rng } from "../util/rng.ts";
+import type {
+  BestCheckpoint,
+  CheckpointState,
+  EarlyStopping,
+  EarlyStoppingState,
+  EpochEnd,
+  TrainCallback,
+} from "./callbacks.ts";
+import { type HistoryRow, writeHistory } from "./history.ts";
 
 /** What `last/state.json` records after each completed epoch. */
 export interface RunState {
   format: 1;
   /** Completed epochs over both stages. */
   epoch: number;
-  /** Stage the next epoch belongs to (3 = finished). */
-  stage: 1 | 2 | 3;
+  /** Stage the next epoch belongs to (once finished: the last one trained). */
+  stage: 1 | 2;
   /** Completed epochs within `stage`. */
   stageEpoch: number;
+  /** Whether every stage is done (trained all its epochs, or stopped early). */
+  finished: boolean;
   /** State of the generator that shuffles and augments (lib/util/rng.ts). */
   rngState: number;
   earlyStopping: EarlyStoppingState | null;
@@ -68,8 +52,87 @@ export interface RunState {
   featureSeconds: Record<string, number>;
 }
 
+/** The state of a run before its first epoch; `rngState`: its seeded generator's state. */
+export function initialState(rngState: number): RunState {
+  return {
+    format: 1,
+    epoch: 0,
+    stage: 1,
+    stageEpoch: 0,
+    finished: false,
+    rngState,
+    earlyStopping: null,
+    checkpoint: { best: null, epoch: null },
+    history: [],
+    featureSeconds: {},
+  };
+}
+
+/**
+ * A state as written by any version: older runs have no `finished` field and mark a finished
+ * run with `stage: 3`.
+ */
+export function readState(
+  saved: Omit<RunState, "stage" | "finished"> & {
+    stage: number;
+    finished?: boolean;
+  },
+): RunState {
+  const finished = saved.finished ?? saved.stage === 3;
+  return { ...saved, stage: saved.stage === 1 ? 1 : 2, finished };
+}
+
+/**
+ * Records each epoch in `state` and saves it, with the model and the stage's optimizer, into
+ * `last/`, and the history files beside it: the callback that makes a run resumable. At the
+ * end of the stage the state moves on to `nextStage`, or is finished when there is none; the
+ * optimizer is not saved then (the next stage starts a fresh one).
+ */
+export class SaveRunState implements TrainCallback {
+  constructor(
+    readonly args: {
+      runDir: string;
+      lastDir: string;
+      state: RunState;
+      model: tf.LayersModel;
+      optimizer: tf.Optimizer;
+      /** The stage's generator (shuffles, augmentation, Dropout). */
+      rng: Rng;
+      checkpoint: BestCheckpoint;
+      early: EarlyStopping;
+      nextStage: 1 | 2 | null;
+    },
+  ) {}
+  async onEpochEnd(end: EpochEnd): Promise<void> {
+    const { state, rng, checkpoint, early, nextStage } = this.args;
+    state.history.push(end.row);
+    state.epoch = end.row.epoch;
+    state.stageEpoch++;
+    state.rngState = rng.state;
+    state.checkpoint = checkpoint.state;
+    state.earlyStopping = early.state;
+    if (end.stageOver) {
+      state.earlyStopping = null;
+      if (nextStage === null) state.finished = true;
+      else Object.assign(state, { stage: nextStage, stageEpoch: 0 });
+    }
+    const { lastDir, model, optimizer, runDir } = this.args;
+    await saveLast(lastDir, model, end.stageOver ? null : optimizer, state);
+    await writeHistory(runDir, state.history);
+  }
+}
+
 /** Paths inside a run folder. */
-export function runPaths(runDir: string, bestName: string) {
+export interface RunPaths {
+  config: string;
+  splits: string;
+  best: string;
+  last: string;
+  log: string;
+}
+
+/** Paths inside a run folder whose best checkpoint is `<runDir>/<bestName>`. */
+export function runPaths(runDir: string, bestName: string): RunPaths {
   return {
     config: join(runDir, "config.json"),
     splits: join(runDir, "splits"),
@@ -107,7 +170,7 @@ export async function loadLast(lastDir: string): Promise<LastCheckpoint | null> 
   if (!dir) return null;
   let state: RunState;
   try {
-    state = JSON.parse(await readFile(join(dir, "state.json"), "utf8"));
+    state = readState(JSON.parse(await readFile(join(dir, "state.json"), "utf8")));
   } catch (err) {
     throw new CxrError(
       `cannot resume: ${join(dir, "state.json")} is unreadable (${(err as Error).message}); ` +

@@ -1,6 +1,6 @@
 /**
- * Crash-safe file writes: write to a temporary file beside the target, flush it to disk, then
- * rename.
+ * Crash-safe file and folder writes: write to a temporary file (or folder) beside the target,
+ * flush it to disk, then rename.
  *
  * A rename within one directory is atomic on POSIX file systems, so readers see either the old
  * file or the complete new one, never a torn write. The file is fsync'd before the rename and
@@ -12,6 +12,7 @@
  */
 import { mkdir, open, readdir, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { exists } from "./fs.ts";
 import { processAlive } from "./pid.ts";
 
 let counter = 0;
@@ -99,4 +100,30 @@ export async function removeTempFiles(
     );
   }
   return removed;
+}
+
+/**
+ * Replaces folder `dir` by what `write(tmp)` puts into a fresh temporary folder beside it.
+ * Between the two renames a crash leaves `<dir>.old`, which {@linkcode resolveDir} falls back to.
+ */
+export async function replaceDir(
+  dir: string,
+  write: (tmp: string) => Promise<void>,
+): Promise<void> {
+  const tmp = `${dir}.tmp-${Deno.pid}`;
+  const old = `${dir}.old`;
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(tmp, { recursive: true });
+  await write(tmp);
+  await rm(old, { recursive: true, force: true });
+  if (await exists(dir)) await rename(dir, old);
+  await rename(tmp, dir);
+  await rm(old, { recursive: true, force: true });
+}
+
+/** `dir` if it exists, else `<dir>.old` if a crash left it mid-replace, else null. */
+export async function resolveDir(dir: string): Promise<string | null> {
+  if (await exists(dir)) return dir;
+  if (await exists(`${dir}.old`)) return `${dir}.old`;
+  return null;
 }

@@ -47,3 +47,19 @@ export class Rng {
     return `Rng(state=${this.#state})`;
   }
 }
+
+/**
+ * Runs `fn` with Math.random drawing from a generator seeded by `seed`. tfjs takes the seeds of
+ * unseeded weight initializers from Math.random, so this makes a model's initial weights (a new
+ * head, or all of a model trained from scratch) repeat for a seed.
+ */
+export async function withSeededRandom<T>(seed: number, fn: () => Promise<T>): Promise<T> {
+  const original = Math.random;
+  const rng = new Rng(seed);
+  Math.random = () => rng.next();
+  try {
+    return await fn();
+  } finally {
+    Math.random = original;
+  }
+}

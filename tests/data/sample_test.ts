@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type ManifestRow, sampleRows } from "../../lib/data/mod.ts";
-import { stratifiedSubset } from "../../lib/train/mod.ts";
+import { stratifiedSubset } from "../../lib/data/mod.ts";
 
 const row = (i: number, label: "NORMAL" | "PNEUMONIA"): ManifestRow => ({
   path: `train/${label}/${String(i).padStart(2, "0")}.jpeg`,

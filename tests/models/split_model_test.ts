@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { CxrError } from "../../lib/errors.ts";
-import { cutPoints, mobileNetV2Classifier, splitAt } from "../../lib/models/mod.ts";
+import { cutBefore, cutPoints, mobileNetV2Classifier, splitAt } from "../../lib/models/mod.ts";
 import { Rng } from "../../lib/util/rng.ts";
 import { SHARED_WEIGHTS } from "./_shared.ts";
 
@@ -117,4 +117,13 @@ Deno.test("predict does not leak tensors in either part", () => {
   tf.dispose([f, out]);
   assert.equal(tf.memory().numTensors, before);
   x.dispose();
+});
+
+Deno.test("cutBefore: the layer before a block start; a CxrError listing block starts otherwise", () => {
+  assert.equal(cutBefore(model, "block_13_expand"), "block_12_add");
+  assert.equal(cutBefore(model, "Conv_1"), "block_16_project_BN");
+  assert.throws(
+    () => cutBefore(model, "block_2_depthwise"),
+    (e) => e instanceof CxrError && /fineTuneFrom.*block_13_expand/.test(e.message),
+  );
 });

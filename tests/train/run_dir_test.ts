@@ -1,17 +1,10 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { adamW } from "../../lib/optim/mod.ts";
 import { imageSource } from "../../lib/train/sources.ts";
 import { trainStep } from "../../lib/train/loop.ts";
-import {
-  loadLast,
-  replaceDir,
-  resolveDir,
-  type RunState,
-  saveLast,
-} from "../../lib/train/run_dir.ts";
+import { loadLast, readState, type RunState, saveLast } from "../../lib/train/run_dir.ts";
 import { tinyImages, tinyModel } from "./_fixtures.ts";
 
 await tf.setBackend("cpu");
@@ -21,6 +14,7 @@ const STATE: RunState = {
   epoch: 3,
   stage: 2,
   stageEpoch: 1,
+  finished: false,
   rngState: 123456,
   earlyStopping: { best: 0.9, bestEpoch: 3, wait: 0 },
   checkpoint: { best: 0.9, epoch: 3 },
@@ -66,17 +60,15 @@ Deno.test("saveLast/loadLast: a resumed model and optimizer take the same next s
   resumedOpt.dispose();
 });
 
-Deno.test("replaceDir swaps whole folders; a crash leftover .old is found", async () => {
+Deno.test("loadLast: null when there is no last/ folder", async () => {
   const root = await Deno.makeTempDir();
-  const dir = join(root, "best");
-  await replaceDir(dir, (tmp) => writeFile(join(tmp, "a.txt"), "1"));
-  await replaceDir(dir, (tmp) => writeFile(join(tmp, "b.txt"), "2"));
-  assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["b.txt"]);
-  assert.deepEqual([...Deno.readDirSync(root)].map((e) => e.name), ["best"]);
-  // A kill between the two renames leaves only best.old.
-  const other = join(root, "last");
-  await mkdir(`${other}.old`);
-  assert.equal(await resolveDir(other), `${other}.old`);
-  assert.equal(await resolveDir(join(root, "none")), null);
   assert.equal(await loadLast(join(root, "none")), null);
+  await Deno.remove(root, { recursive: true });
+});
+
+Deno.test("readState: older states mark a finished run with stage 3 and have no finished field", () => {
+  const { finished: _, ...older } = STATE;
+  assert.deepEqual(readState({ ...older, stage: 3 }), { ...STATE, stage: 2, finished: true });
+  assert.deepEqual(readState({ ...older, stage: 2 }), { ...STATE, stage: 2, finished: false });
+  assert.deepEqual(readState(STATE), STATE);
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Rng } from "../../lib/util/rng.ts";
+import { Rng, withSeededRandom } from "../../lib/util/rng.ts";
 
 Deno.test("Rng repeats for a seed and resumes from a saved state", () => {
   const a = new Rng(7);
@@ -27,4 +27,14 @@ Deno.test("Rng.shuffle is a permutation", () => {
   const shuffled = new Rng(3).shuffle([...xs]);
   assert.notDeepEqual(shuffled, xs);
   assert.deepEqual([...shuffled].sort((p, q) => p - q), xs);
+});
+
+Deno.test("withSeededRandom: Math.random draws from the seeded generator, then is restored", async () => {
+  const original = Math.random;
+  const expected = new Rng(9);
+  const drawn = await withSeededRandom(9, () => Promise.resolve([Math.random(), Math.random()]));
+  assert.deepEqual(drawn, [expected.next(), expected.next()]);
+  assert.equal(Math.random, original);
+  await assert.rejects(withSeededRandom(9, () => Promise.reject(new Error("boom"))), /boom/);
+  assert.equal(Math.random, original);
 });
