@@ -9,7 +9,8 @@ async function reproduce(
   args: string[],
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", join(WORKSPACE_ROOT, "lib/reproduce.ts"), ...args],
+    // --no-sweep: these tests are about running notebooks, not training the report's runs.
+    args: ["run", "-A", join(WORKSPACE_ROOT, "lib/reproduce.ts"), "--no-sweep", ...args],
     // An empty CXR_PROFILE counts as unset, so the default profile is tested whatever CI sets.
     env: { NO_COLOR: "1", CXR_PROFILE: "" },
     stdout: "piped",
@@ -104,6 +105,7 @@ Deno.test("reproduce hands the kernel absolute folders: variables from the root,
         "run",
         "-A",
         join(WORKSPACE_ROOT, "lib/reproduce.ts"),
+        "--no-sweep",
         "--notebooks",
         dir,
         "--profile",
@@ -123,6 +125,113 @@ Deno.test("reproduce hands the kernel absolute folders: variables from the root,
     assert.match(stdout, new RegExp(`data=${join(WORKSPACE_ROOT, "some/data")}\n`));
     const real = await Deno.realPath(dir);
     assert.match(stdout, new RegExp(`run=(${join(real, "my-runs")}|${join(dir, "my-runs")})\n`));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("reproduce replaces a notebook only when all its cells succeed", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "cxr-repro-atomic-" });
+  try {
+    const nbs = join(dir, "notebooks");
+    await writeNotebook(join(nbs, "01_ok.ipynb"), newNotebook([codeCell('console.log("one")')]));
+    await writeNotebook(
+      join(nbs, "02_fails.ipynb"),
+      newNotebook([codeCell('console.log("two")'), codeCell('throw new Error("midway")')]),
+    );
+    const failing = await Deno.readTextFile(join(nbs, "02_fails.ipynb"));
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        join(WORKSPACE_ROOT, "lib/reproduce.ts"),
+        "--no-sweep",
+        "--profile",
+        "quick",
+        "--notebooks",
+        nbs,
+      ],
+      env: { NO_COLOR: "1", CXR_OUTPUTS_DIR: join(dir, "outputs") },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 1, stderr);
+    const ok = JSON.parse(await Deno.readTextFile(join(nbs, "01_ok.ipynb")));
+    assert.deepEqual(ok.cells[0].outputs[0].text, ["one\n"]);
+    // The failed notebook is as it was; its partial outputs are in the work copy.
+    assert.equal(await Deno.readTextFile(join(nbs, "02_fails.ipynb")), failing);
+    const work = join(dir, "outputs", "tmp", "reproduce", "notebooks", "02_fails.ipynb");
+    assert.match(
+      stderr,
+      /02_fails\.ipynb cell 2 failed: Error: midway \(its outputs are in .*02_fails\.ipynb; .*02_fails\.ipynb is unchanged\)/,
+    );
+    const partial = JSON.parse(await Deno.readTextFile(work));
+    assert.deepEqual(partial.cells[0].outputs[0].text, ["two\n"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("reproduce --plan lists the report's runs, which are finished, and the estimated time", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "cxr-repro-plan-" });
+  try {
+    const runs = join(dir, "runs", "full");
+    const done = join(runs, "paper", "mobilenetv2-seed42");
+    const rows = (stages: number[], seconds: number[]) =>
+      stages.map((stage, i) => ({ epoch: i + 1, stage, seconds: seconds[i], val_accuracy: 0.9 }));
+    await Deno.mkdir(join(done, "eval-test"), { recursive: true });
+    await Deno.writeTextFile(
+      join(done, "history.json"),
+      JSON.stringify(rows([1, 1, 2, 2], [90, 110, 150, 250])),
+    );
+    await Deno.writeTextFile(
+      join(done, "eval-test", "metrics.json"),
+      JSON.stringify({ accuracy: 0.95 }),
+    );
+    await Deno.writeTextFile(join(done, "eval-test", "report.md"), "# Evaluation\n");
+    const begun = join(runs, "official", "mobilenetv2-seed43");
+    await Deno.mkdir(begun, { recursive: true });
+    await Deno.writeTextFile(join(begun, "history.json"), JSON.stringify(rows([1, 1], [100, 100])));
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        join(WORKSPACE_ROOT, "lib/reproduce.ts"),
+        "--plan",
+        "--profile",
+        "full",
+        "--run-dir",
+        runs,
+      ],
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stdout = new TextDecoder().decode(out.stdout);
+    assert.equal(out.code, 0, stdout + new TextDecoder().decode(out.stderr));
+    const lines = stdout.split("\n");
+    assert.match(lines[1], /^plan: 16 run\(s\), profile full, in /);
+    assert.match(
+      stdout,
+      /paper\/mobilenetv2-seed42 +finished, test accuracy 0\.9500 \(shown from its files\)/,
+    );
+    assert.match(stdout, /official\/mobilenetv2-seed43 +resumes after epoch 2 of at most 15/);
+    assert.match(stdout, /patient-person\/mobilenetv2-seed44 +to train: at most 15 epochs/);
+    assert.match(stdout, /patient-person\/baseline-seed42 +to train: at most 5 epochs/);
+    // Stage means measured over both runs: stage 1 (90+110+100+100)/4 = 100 s, stage 2 200 s.
+    // Left: 120 s start-up per run + begun 3x100+10x200, 11 new MobileNetV2 x (5x100+10x200),
+    // 3 baselines x 5x300 (assumed): 2,420 + 28,820 + 4,860 = 36,100 s = 10 h 2 min.
+    assert.match(
+      stdout,
+      /1 of 16 finished; estimated time to train the rest: about 10 h 2 min with 1 job/,
+    );
+    assert.match(
+      stdout,
+      /mobilenetv2: stage 1 100 s\/epoch \(measured\), stage 2 200 s\/epoch \(measured\); baseline: stage 1 300 s\/epoch \(assumed for full\)/,
+    );
+    // Only the plan: nothing was recorded or trained.
+    await assert.rejects(() => Deno.stat(join(runs, "sweep.json")));
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

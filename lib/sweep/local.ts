@@ -135,13 +135,24 @@ export async function runLocalSweep(options: LocalSweepOptions): Promise<LocalSw
   }
 }
 
+/**
+ * Where a cell trains: its folder in the sweep, unless a work folder is given and the cell has
+ * no folder in the sweep yet. A cell already begun in the sweep folder (by an earlier sweep or
+ * a plain `cxr train`) resumes there.
+ */
+export async function cellRunDir(
+  sweepDir: string,
+  workDir: string | undefined,
+  cell: SweepCell,
+): Promise<string> {
+  const finalDir = join(sweepDir, cellPath(cell));
+  return !workDir || await exists(finalDir) ? finalDir : join(workDir, cellPath(cell));
+}
+
 /** Where a cell is on disk and how its row starts. */
 async function locateCell(options: LocalSweepOptions, cell: SweepCell): Promise<Slot> {
   const finalDir = join(options.sweepDir, cellPath(cell));
-  const workDir = options.workDir && join(options.workDir, cellPath(cell));
-  // A cell already begun in the sweep folder (by an earlier sweep or a plain `cxr train`)
-  // resumes there; only cells with no folder there use the work folder.
-  const runDir = !workDir || await exists(finalDir) ? finalDir : workDir;
+  const runDir = await cellRunDir(options.sweepDir, options.workDir, cell);
   const state = await readCellState(runDir, cellLogPath(options.sweepDir, cell));
   const epochs = plannedEpochs(options.sweep.profile, cell.model, options.sweep.config)
     .reduce((a, b) => a + b, 0);

@@ -52,9 +52,11 @@ export {
 export type { EpochRates } from "./estimate.ts";
 export { describeRow, formatTable, LiveTable } from "./table.ts";
 export type { CellPhase, CellRow, LiveTableOptions } from "./table.ts";
-export { moveRunDir, runLocalSweep } from "./local.ts";
+export { cellRunDir, moveRunDir, runLocalSweep } from "./local.ts";
 export type { LocalSweepOptions, LocalSweepResult } from "./local.ts";
 export { jobsPath, readSubmissions, shQuote, slurmScript, submitSlurmSweep } from "./slurm.ts";
 export type { ScriptOptions, SlurmSubmission, SlurmSweepOptions } from "./slurm.ts";
 export { describeStatus, formatStatus, slurmStates, sweepStatus } from "./overview.ts";
 export type { CellStatus, SweepStatus } from "./overview.ts";
+export { formatPlan, planCells, QUICK_GRID, readPlan, REPORT_GRIDS } from "./plan.ts";
+export type { PlannedCell, PlanOptions } from "./plan.ts";
