@@ -12,12 +12,12 @@
  * @module
  */
 export {
+  checkpointDir,
   EVAL_SPLITS,
   type EvalSplit,
   type EvaluateOptions,
   type EvaluateResult,
   evaluateRun,
-  checkpointDir,
 } from "./run.ts";
 export { type PredictOptions, predictProbabilities } from "./predict.ts";
 export { evaluationReport, type ReportInput } from "./report.ts";

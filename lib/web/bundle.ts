@@ -1,6 +1,7 @@
 /**
- * The page's script as one browser file: `deno bundle` of lib/web/page/app.ts (tfjs stays
- * outside it, served from the npm package's own browser build).
+ * The page's script as one browser file: `deno bundle --check` of web/page/app.ts, type-checked
+ * as its own program with the DOM types (kept out of lib/ so `deno check lib/` never mixes DOM
+ * and Deno types). tfjs stays outside it, served from the npm package's own browser build.
  *
  * @module
  */
@@ -15,9 +16,9 @@ export async function bundlePage(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "cxr-page-"));
   try {
     const out = join(dir, "app.js");
-    const entry = fromFileUrl(new URL("./page/app.ts", import.meta.url));
+    const entry = fromFileUrl(new URL("../../web/page/app.ts", import.meta.url));
     const { code, stderr } = await new Deno.Command(Deno.execPath(), {
-      args: ["bundle", "--quiet", "--platform", "browser", "-o", out, entry],
+      args: ["bundle", "--quiet", "--check", "--platform", "browser", "-o", out, entry],
       stdout: "null",
       stderr: "piped",
     }).output();

@@ -85,7 +85,7 @@ async function fileResponse(path: string): Promise<Response> {
 /** Serves the page for `modelDir`; resolves once it listens. */
 export async function startServer(opts: ServerOptions): Promise<PageServer> {
   await checkFiles(opts.modelDir);
-  const html = await readFile(fromFileUrl(new URL("./page/index.html", import.meta.url)));
+  const html = await readFile(fromFileUrl(new URL("../../web/page/index.html", import.meta.url)));
   const script = await bundlePage();
   const handler = (req: Request): Promise<Response> | Response => {
     const path = new URL(req.url).pathname;

@@ -91,7 +91,7 @@ Deno.test("page in headless Chromium: same p(PNEUMONIA) as cxr predict on 20 X-r
     try {
       const { page } = browser;
       await page.send("Page.navigate", { url: server.url });
-      await page.waitFor(`["ready", "failed"].includes(document.body.dataset.state)`, 60_000);
+      await page.waitFor(`["ready", "failed"].includes(document.body?.dataset.state)`, 60_000);
       assert.equal(
         await page.eval("document.body.dataset.state"),
         "ready",

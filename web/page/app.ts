@@ -11,8 +11,8 @@
  * @module
  */
 import type * as TF from "@tensorflow/tfjs";
-import { rgbaToGray } from "../grey.ts";
-import { fillResize, type GrayImage } from "../resize.ts";
+import { rgbaToGray } from "../../lib/web/grey.ts";
+import { fillResize, type GrayImage } from "../../lib/web/resize.ts";
 import { type CamParts, camParts, gradCam } from "./gradcam.ts";
 
 declare const tf: typeof TF & { wasm?: { setWasmPaths(prefix: string): void } };
