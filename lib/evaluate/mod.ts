@@ -11,13 +11,16 @@
  *
  * @module
  */
+export { type EvaluateOptions, type EvaluateResult, evaluateRun } from "./run.ts";
 export {
   checkpointDir,
   EVAL_SPLITS,
   type EvalSplit,
-  type EvaluateOptions,
-  type EvaluateResult,
-  evaluateRun,
-} from "./run.ts";
+  type EvaluationInputs,
+  type InputArgs,
+  loadInputs,
+} from "./inputs.ts";
+export { measure, type MeasureArgs, type Measured, predictRows } from "./measure.ts";
+export { type WriteArgs, writeEvaluation } from "./write.ts";
 export { type PredictOptions, predictProbabilities } from "./predict.ts";
 export { evaluationReport, type ReportInput } from "./report.ts";

@@ -1,0 +1,131 @@
+/**
+ * What an evaluation reads: the run's config and best checkpoint, the rows of the evaluated
+ * split (a split of the run, or the Kaggle test folder) and their decoded images.
+ *
+ * @module
+ */
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { checkpointBasename, type ExperimentConfig } from "../config.ts";
+import { fail } from "../errors.ts";
+import {
+  type ImageCache,
+  type ManifestRow,
+  prepareCache,
+  readSplit,
+  scanDataset,
+} from "../data/mod.ts";
+import { dataRoot as defaultDataRoot } from "../paths.ts";
+import type { SplitCounts } from "../plots/mod.ts";
+import { exists } from "../util/fs.ts";
+
+/** Which images to evaluate: a split of the run, or the Kaggle test folder. */
+export type EvalSplit = "test" | "val" | "official-test";
+/** Accepted `split` values. */
+export const EVAL_SPLITS: readonly EvalSplit[] = ["test", "val", "official-test"];
+
+/** Reads a JSON file; a CxrError naming `what` and the path otherwise. */
+export async function readJson<T>(path: string, what: string): Promise<T> {
+  try {
+    return JSON.parse(await readFile(path, "utf8")) as T;
+  } catch (err) {
+    fail(`cannot read ${what} ${path}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** The checkpoint folder: `<best>`, or `<best>.old` when a crash interrupted its replacement. */
+export async function checkpointDir(runDir: string, config: ExperimentConfig): Promise<string> {
+  const best = join(runDir, checkpointBasename(config));
+  for (const dir of [best, `${best}.old`]) if (await exists(join(dir, "model.json"))) return dir;
+  fail(
+    `no best checkpoint in ${best} (model.json missing); train the run first: deno task cxr train --run-dir ${runDir}`,
+  );
+}
+
+/** What {@linkcode loadInputs} needs. */
+export interface InputArgs {
+  runDir: string;
+  split: EvalSplit;
+  /** Dataset root. Default: the run's config.dataRoot if it exists, else `CXR_DATA_DIR`. */
+  dataRoot?: string;
+  /** Image cache root. Default: the data area's default. */
+  cacheDir?: string;
+  /** Also decode the run's validation images (a threshold chosen on them). */
+  withVal: boolean;
+  print: (line: string) => void;
+}
+
+/** Everything an evaluation reads before its first prediction. */
+export interface EvaluationInputs {
+  runDir: string;
+  split: EvalSplit;
+  config: ExperimentConfig;
+  /** The best checkpoint's folder. */
+  modelDir: string;
+  /** Rows of the split whose image decoded. */
+  rows: ManifestRow[];
+  /** Rows of the split whose image did not decode. */
+  skipped: number;
+  /** Class counts of the run's splits (and of the official test folder when evaluated). */
+  counts: SplitCounts;
+  /** The run's validation rows. */
+  val: ManifestRow[];
+  images: ImageCache;
+}
+
+/** Reads the run, the split's rows and their images; a CxrError when any is missing or empty. */
+export async function loadInputs(args: InputArgs): Promise<EvaluationInputs> {
+  const { runDir, split } = args;
+  const config = await readJson<ExperimentConfig>(join(runDir, "config.json"), "run config");
+  // The run's own data root, unless it has moved (another machine): then the default.
+  const root = args.dataRoot ??
+    (config.dataRoot && await exists(config.dataRoot) ? config.dataRoot : defaultDataRoot());
+  const modelDir = await checkpointDir(runDir, config);
+  const { rows: allRows, counts, val } = await splitRows(split, runDir, root, args.print);
+  if (allRows.length === 0) fail(`split '${split}' of ${runDir} is empty; nothing to evaluate`);
+  const images = await prepareCache({
+    dataRoot: root,
+    size: config.inputSize,
+    cacheDir: args.cacheDir,
+    rows: args.withVal ? [...allRows, ...val] : allRows,
+    progress: false,
+  });
+  const rows = allRows.filter((r) => images.has(r.sha256));
+  if (rows.length === 0) {
+    fail(`no decodable images in split '${split}' under ${root}; check --data`);
+  }
+  const skipped = allRows.length - rows.length;
+  return { runDir, split, config, modelDir, rows, skipped, counts, val, images };
+}
+
+async function splitRows(
+  split: EvalSplit,
+  runDir: string,
+  root: string,
+  print: (line: string) => void,
+): Promise<{ rows: ManifestRow[]; counts: SplitCounts; val: ManifestRow[] }> {
+  const run = await readSplit(join(runDir, "splits")).catch((err) =>
+    fail(`cannot read the run's split in ${join(runDir, "splits")}: ${(err as Error).message}`, {
+      cause: err,
+    })
+  );
+  const count = (rows: ManifestRow[]) => ({
+    NORMAL: rows.filter((r) => r.label === "NORMAL").length,
+    PNEUMONIA: rows.filter((r) => r.label === "PNEUMONIA").length,
+  });
+  const counts: SplitCounts = {
+    train: count(run.train),
+    val: count(run.val),
+    test: count(run.test),
+  };
+  if (split !== "official-test") return { rows: run[split], counts, val: run.val };
+  print(`scanning ${root} for the official test folder`);
+  const scan = await scanDataset(root, { progress: false });
+  const rows = scan.rows.filter((r) => r.officialSplit === "test");
+  if (rows.length === 0) {
+    fail(
+      `no official test images in ${root} (layout ${scan.layout}); official-test needs the Kaggle test/ folder`,
+    );
+  }
+  return { rows, counts: { ...counts, "official test": count(rows) }, val: run.val };
+}
