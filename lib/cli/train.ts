@@ -55,6 +55,10 @@ from the last completed epoch.
   --no-feature-cache     run the frozen part every epoch (fresh augmentation, slower)
   --augment-views K      with the feature cache: augmented views kept per training image
   --no-augment           no augmentation
+  --restart              delete what an earlier run left in DIR (checkpoints, history, log,
+                         split, evaluations) and start over instead of resuming
+
+One process trains into DIR at a time (DIR/run.lock names it); a second one exits at once.
 `;
 
 export async function main(args: string[]): Promise<void> {
@@ -81,6 +85,7 @@ export async function main(args: string[]): Promise<void> {
       subset: { type: "string" },
       "no-feature-cache": { type: "boolean" },
       "no-augment": { type: "boolean" },
+      restart: { type: "boolean" },
       help: { type: "boolean" },
     },
     strict: true,
@@ -119,5 +124,5 @@ export async function main(args: string[]): Promise<void> {
       : resolve(config.weightsDir);
   }
   await initBackend({ backend: parseBackendName(values.backend) });
-  await trainRun({ config, runDir: resolve(runDir) });
+  await trainRun({ config, runDir: resolve(runDir), restart: values.restart });
 }

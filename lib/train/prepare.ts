@@ -5,7 +5,6 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ExperimentConfig } from "../config.ts";
 import { CxrError, fail } from "../errors.ts";
@@ -26,7 +25,7 @@ import { writeJsonAtomic } from "../util/atomic.ts";
 import { exists } from "../util/fs.ts";
 import { withSeededRandom } from "../util/rng.ts";
 import { balancedClassWeights } from "./batches.ts";
-import type { RunPaths } from "./run_dir.ts";
+import { readRunConfig, type RunPaths } from "./run_dir.ts";
 
 /**
  * Where data and weights live, not what they are: a committed run folder read on another
@@ -52,7 +51,7 @@ export async function assertSameConfig(
   runDir: string,
 ): Promise<void> {
   if (!(await exists(configPath))) return;
-  const previous = JSON.parse(await readFile(configPath, "utf8")) as ExperimentConfig;
+  const previous = await readRunConfig(configPath);
   const diff = configDiff(previous, config);
   if (diff) {
     throw new CxrError(

@@ -19,6 +19,7 @@ import * as tf from "@tensorflow/tfjs";
 import { checkpointBasename, type ExperimentConfig } from "../config.ts";
 import { splitAt } from "../models/mod.ts";
 import { AdamW, EXCLUDE_NOTHING } from "../optim/mod.ts";
+import { withRunLock } from "../util/lock.ts";
 import { Rng } from "../util/rng.ts";
 import {
   BestCheckpoint,
@@ -41,6 +42,7 @@ import {
 } from "./prepare.ts";
 import {
   appendLog,
+  clearRun,
   initialState,
   type LastCheckpoint,
   loadLast,
@@ -63,6 +65,11 @@ export interface TrainRunOptions {
   jupyter?: boolean;
   /** Where lines go besides train.log. Default: console.log. */
   print?: (line: string) => void;
+  /**
+   * Delete what an earlier run left in `runDir` (checkpoints, history, log, split, config,
+   * evaluations) and start over. Default false (resume).
+   */
+  restart?: boolean;
 }
 
 /** What {@linkcode trainRun} returns. */
@@ -74,8 +81,18 @@ export interface TrainRunResult {
   resumed: boolean;
 }
 
-/** Runs (or resumes) the training described by `options.config` in `options.runDir`. */
-export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult> {
+/**
+ * Runs (or resumes) the training described by `options.config` in `options.runDir`, as the
+ * folder's only writer (a second call on the same folder fails at once naming the holder).
+ */
+export function trainRun(options: TrainRunOptions): Promise<TrainRunResult> {
+  return withRunLock(options.runDir, async () => {
+    if (options.restart) await clearRun(options.runDir, options.print ?? console.log);
+    return await train(options);
+  });
+}
+
+async function train(options: TrainRunOptions): Promise<TrainRunResult> {
   const { config, runDir } = options;
   const paths = runPaths(runDir, checkpointBasename(config));
   const print = options.print ?? ((line: string) => console.log(line));

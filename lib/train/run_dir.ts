@@ -6,6 +6,8 @@
  * <run-dir>/history.csv, .json     one row per completed epoch
  * <run-dir>/<best name>/           best checkpoint (model.json + weights.bin)
  * <run-dir>/last/                  model + optimizer.json/.bin + state.json, for resume
+ * <run-dir>/last.prev/             the checkpoint before it, to fall back to if last/ is damaged
+ * <run-dir>/run.lock               while a process trains into the folder (lib/util/lock.ts)
  * <run-dir>/train.log
  * ```
  * Folders are replaced as a whole (written beside, then renamed), so a kill at any moment
@@ -14,12 +16,14 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { appendFile, mkdir, readFile } from "node:fs/promises";
+import { appendFile, mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import type { ExperimentConfig } from "../config.ts";
 import { CxrError } from "../errors.ts";
 import { loadModel, saveModel } from "../models/mod.ts";
 import type { NamedTensor } from "../optim/mod.ts";
 import { replaceDir, resolveDir, writeFileAtomic, writeJsonAtomic } from "../util/atomic.ts";
+import { checksums, type FileChecksum, verifyChecksums } from "../util/checksum.ts";
 import { exists } from "../util/fs.ts";
 import type { Rng } from "../util/rng.ts";
 import type {
@@ -142,7 +146,30 @@ export function runPaths(runDir: string, bestName: string): RunPaths {
   };
 }
 
-/** Saves model, optimizer state and run state into `<runDir>/last` as one folder swap. */
+/**
+ * The config a run folder was started with (`config.json`); a {@linkcode CxrError} naming the
+ * file and the fix when it is damaged.
+ */
+export async function readRunConfig(path: string): Promise<ExperimentConfig> {
+  const config = await readJson<ExperimentConfig>(path).catch((err: Error) => {
+    throw new CxrError(`${err.message}; restore it, or rerun with --restart to start over`);
+  });
+  if (typeof config?.model !== "string" || typeof config.inputSize !== "number") {
+    throw new CxrError(
+      `${path} does not hold a run config; restore it, or rerun with --restart to start over`,
+    );
+  }
+  return config;
+}
+
+/** Run files outside `last/` that resuming reads, relative to `last/`. */
+const SPLIT_FILES = ["train", "val", "test"].map((s) => `../splits/${s}.csv`);
+
+/**
+ * Saves model, optimizer state and run state into `<runDir>/last` as one folder swap, keeping
+ * the previous one as `last.prev`. `state.json` is written last and records the sha256 and size
+ * of every other file resuming reads (model, optimizer, the run's split files).
+ */
 export async function saveLast(
   lastDir: string,
   model: tf.LayersModel,
@@ -152,8 +179,12 @@ export async function saveLast(
   await replaceDir(lastDir, async (tmp) => {
     await saveModel(model, tmp);
     if (optimizer) await saveOptimizer(tmp, model, optimizer);
-    await writeJsonAtomic(join(tmp, "state.json"), state);
-  });
+    const names = (await readdir(tmp)).filter((n) => !n.includes(".tmp-")).sort();
+    const splits = [];
+    for (const f of SPLIT_FILES) if (await exists(join(tmp, f))) splits.push(f);
+    const files = await checksums(tmp, [...names, ...splits]);
+    await writeJsonAtomic(join(tmp, "state.json"), { ...state, files });
+  }, { keepPrevious: true });
 }
 
 /** What {@linkcode loadLast} returns. */
@@ -164,22 +195,79 @@ export interface LastCheckpoint {
   optimizerWeights: NamedTensor[] | null;
 }
 
-/** Loads `<runDir>/last` (or its crash leftover), or returns null when there is none. */
+/**
+ * Loads `<runDir>/last` (or its crash leftover), or returns null when there is none. Files are
+ * checked against the checksums `state.json` records (states written before checksums were
+ * recorded are loaded unchecked); a damaged file is a {@linkcode CxrError} naming it and the fix:
+ * the previous checkpoint `last.prev` when it is intact, else `--restart`.
+ */
 export async function loadLast(lastDir: string): Promise<LastCheckpoint | null> {
   const dir = await resolveDir(lastDir);
   if (!dir) return null;
-  let state: RunState;
   try {
-    state = readState(JSON.parse(await readFile(join(dir, "state.json"), "utf8")));
+    return await readCheckpoint(dir);
   } catch (err) {
-    throw new CxrError(
-      `cannot resume: ${join(dir, "state.json")} is unreadable (${(err as Error).message}); ` +
-        `delete ${dir} to restart the run`,
-    );
+    if (!(err instanceof CxrError)) throw err;
+    throw new CxrError(`cannot resume: ${err.message}; ${await resumeFix(lastDir, dir)}`);
   }
-  const model = await loadModel(dir);
+}
+
+/** The fix for a damaged checkpoint `dir`: its intact predecessor, else a restart. */
+async function resumeFix(lastDir: string, dir: string): Promise<string> {
+  const prev = `${lastDir}.prev`;
+  const restart = "rerun with --restart to start the run over";
+  if (dir === prev || !(await exists(prev))) return restart;
+  try {
+    const state = await readStateFile(prev);
+    await verifyChecksums(prev, state.files ?? {}, join(prev, "state.json"));
+    return `the previous checkpoint ${prev} (after epoch ${state.epoch}) is intact: ` +
+      `delete ${dir} to resume from it, or ${restart}`;
+  } catch {
+    return restart;
+  }
+}
+
+/** A checkpoint folder's state, model and optimizer, verified against its checksums. */
+async function readCheckpoint(dir: string): Promise<LastCheckpoint> {
+  const { files, ...state } = await readStateFile(dir);
+  if (files) await verifyChecksums(dir, files, join(dir, "state.json"));
+  let model: tf.LayersModel;
+  try {
+    model = await loadModel(dir);
+  } catch (err) {
+    if (err instanceof CxrError) throw err;
+    throw new CxrError(`the model in ${dir} does not load (${(err as Error).message})`);
+  }
   const optimizerWeights = await loadOptimizer(dir, model);
   return { model, state, optimizerWeights };
+}
+
+/** `state.json` of a checkpoint folder, checked to be a run state. */
+async function readStateFile(dir: string): Promise<RunState & { files?: FileChecksums }> {
+  const path = join(dir, "state.json");
+  const state = await readJson<Parameters<typeof readState>[0] & { files?: FileChecksums }>(path);
+  const ok = state?.format === 1 && Number.isInteger(state.epoch) && state.epoch >= 0 &&
+    Array.isArray(state.history) &&
+    Number.isInteger(state.stageEpoch) && typeof state.rngState === "number" &&
+    typeof state.checkpoint === "object" && state.checkpoint !== null;
+  if (!ok) {
+    throw new CxrError(
+      `${path} is not a run state (format 1 with epoch, stageEpoch, rngState, checkpoint and ` +
+        `history)`,
+    );
+  }
+  return { ...readState(state), ...(state.files ? { files: state.files } : {}) };
+}
+
+type FileChecksums = Record<string, FileChecksum>;
+
+/** Parses the JSON file at `path`; a CxrError naming it when it is unreadable or not JSON. */
+async function readJson<T>(path: string): Promise<T> {
+  try {
+    return JSON.parse(await readFile(path, "utf8")) as T;
+  } catch (err) {
+    throw new CxrError(`${path} is unreadable (${(err as Error).message})`);
+  }
 }
 
 interface OptimizerFile {
@@ -234,12 +322,22 @@ async function saveOptimizer(dir: string, model: tf.LayersModel, optimizer: tf.O
 async function loadOptimizer(dir: string, model: tf.LayersModel): Promise<NamedTensor[] | null> {
   const jsonPath = join(dir, "optimizer.json");
   if (!(await exists(jsonPath))) return null;
-  const file: OptimizerFile = JSON.parse(await readFile(jsonPath, "utf8"));
-  const bin = await readFile(join(dir, "optimizer.bin"));
+  const file = await readJson<OptimizerFile>(jsonPath);
+  const binPath = join(dir, "optimizer.bin");
+  const bin = await readFile(binPath).catch((err) => {
+    throw new CxrError(`${binPath} is unreadable (${(err as Error).message})`);
+  });
+  if (!Array.isArray(file?.weights)) throw new CxrError(`${jsonPath} lists no optimizer weights`);
+  const sizes = file.weights.map((e) => 4 * e.shape.reduce((a, b) => a * b, 1));
+  const needed = file.weights.reduce((a, e, i) => Math.max(a, e.offset + sizes[i]), 0);
+  if (bin.length < needed) {
+    throw new CxrError(
+      `${binPath} is ${bin.length} bytes but ${jsonPath} needs ${needed}: the file is truncated`,
+    );
+  }
   const toLive = new Map(model.weights.map((w) => [w.originalName, w.name]));
-  return file.weights.map((e) => {
-    const count = e.shape.reduce((a, b) => a * b, 1);
-    const buf = bin.buffer.slice(bin.byteOffset + e.offset, bin.byteOffset + e.offset + count * 4);
+  return file.weights.map((e, i) => {
+    const buf = bin.buffer.slice(bin.byteOffset + e.offset, bin.byteOffset + e.offset + sizes[i]);
     const values = e.dtype === "int32" ? new Int32Array(buf) : new Float32Array(buf);
     const slash = e.name.lastIndexOf("/");
     const name = e.name === "iter"
@@ -247,6 +345,20 @@ async function loadOptimizer(dir: string, model: tf.LayersModel): Promise<NamedT
       : `${toLive.get(e.name.slice(0, slash)) ?? e.name.slice(0, slash)}${e.name.slice(slash)}`;
     return { name, tensor: tf.tensor(values, e.shape, e.dtype) };
   });
+}
+
+/** What a training run leaves in its folder, deleted by {@linkcode clearRun}. */
+const RUN_ENTRIES =
+  /^(config\.json|splits|history\.(csv|json)|train\.log|efficiency\.json|last(\.old|\.prev)?|best_[^/]+|eval-[^/]+)$/;
+
+/**
+ * Deletes what an earlier run left in `runDir` (checkpoints, history, log, split, config,
+ * evaluations) so it starts over; other files are kept. Call it holding the folder's lock.
+ */
+export async function clearRun(runDir: string, print: (line: string) => void): Promise<void> {
+  const names = (await readdir(runDir).catch(() => [])).filter((n) => RUN_ENTRIES.test(n));
+  for (const n of names) await rm(join(runDir, n), { recursive: true, force: true });
+  if (names.length > 0) print(`restart: removed ${names.sort().join(", ")} from ${runDir}`);
 }
 
 /** Appends a time-stamped line to `train.log` (and creates its folder). */

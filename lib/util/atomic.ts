@@ -102,28 +102,47 @@ export async function removeTempFiles(
   return removed;
 }
 
+/** Options of {@linkcode replaceDir}. */
+export interface ReplaceDirOptions {
+  /**
+   * Keep the replaced folder as `<dir>.prev` (a previous good checkpoint to fall back to).
+   * Default false: it is deleted.
+   */
+  keepPrevious?: boolean;
+}
+
 /**
  * Replaces folder `dir` by what `write(tmp)` puts into a fresh temporary folder beside it.
- * Between the two renames a crash leaves `<dir>.old`, which {@linkcode resolveDir} falls back to.
+ * Between the two renames a crash leaves `<dir>.old` (or `<dir>.prev`), which
+ * {@linkcode resolveDir} falls back to. A failed write removes its temporary folder.
  */
 export async function replaceDir(
   dir: string,
   write: (tmp: string) => Promise<void>,
+  options: ReplaceDirOptions = {},
 ): Promise<void> {
   const tmp = `${dir}.tmp-${Deno.pid}`;
-  const old = `${dir}.old`;
+  const old = options.keepPrevious ? `${dir}.prev` : `${dir}.old`;
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
-  await write(tmp);
+  try {
+    await write(tmp);
+  } catch (err) {
+    await rm(tmp, { recursive: true, force: true });
+    throw err;
+  }
   await rm(old, { recursive: true, force: true });
   if (await exists(dir)) await rename(dir, old);
   await rename(tmp, dir);
-  await rm(old, { recursive: true, force: true });
+  await syncDir(dirname(dir));
+  if (!options.keepPrevious) await rm(old, { recursive: true, force: true });
 }
 
-/** `dir` if it exists, else `<dir>.old` if a crash left it mid-replace, else null. */
+/**
+ * `dir` if it exists, else `<dir>.old` or `<dir>.prev` if a crash left one mid-replace, else
+ * null.
+ */
 export async function resolveDir(dir: string): Promise<string | null> {
-  if (await exists(dir)) return dir;
-  if (await exists(`${dir}.old`)) return `${dir}.old`;
+  for (const d of [dir, `${dir}.old`, `${dir}.prev`]) if (await exists(d)) return d;
   return null;
 }
