@@ -4,6 +4,7 @@
  * @module
  */
 import { fail } from "../errors.ts";
+import { MAX_BOOTSTRAP_REPLICATES } from "../metrics/bootstrap.ts";
 
 /** `text` as a number satisfying `ok`, `fallback` when absent; a usage error (exit 2) otherwise. */
 export function numberFlag(
@@ -23,6 +24,17 @@ export function numberFlag(
 export const isUnit = (v: number): boolean => v >= 0 && v <= 1;
 /** Accepts a whole number >= 0. */
 export const isCount = (v: number): boolean => Number.isInteger(v) && v >= 0;
+
+/** `--bootstrap N`: a whole number of replicates up to {@linkcode MAX_BOOTSTRAP_REPLICATES}. */
+export function bootstrapFlag(text: string | undefined, fallback: number): number {
+  return numberFlag(
+    "bootstrap",
+    text,
+    fallback,
+    (v) => isCount(v) && v <= MAX_BOOTSTRAP_REPLICATES,
+    `a whole number of replicates from 0 to ${MAX_BOOTSTRAP_REPLICATES} (more only adds run time)`,
+  );
+}
 
 /** `text` as a whole number >= 0, undefined when absent; a usage error (exit 2) otherwise. */
 export function countFlag(name: string, text: string): number;

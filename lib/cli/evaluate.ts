@@ -11,7 +11,7 @@ import { initBackend, parseBackendName } from "../backend.ts";
 import { fail } from "../errors.ts";
 import { EVAL_SPLITS, type EvalSplit, evaluateRun } from "../evaluate/mod.ts";
 import { formatMetricsTable } from "../metrics/mod.ts";
-import { isCount, isUnit, numberFlag } from "./_flags.ts";
+import { bootstrapFlag, isCount, isUnit, numberFlag } from "./_flags.ts";
 
 const HELP = `usage: deno task cxr evaluate --run-dir DIR [flags]
 
@@ -64,13 +64,7 @@ export async function main(args: string[]): Promise<void> {
     split,
     dataRoot: values.data ? resolve(values.data) : undefined,
     threshold: numberFlag("threshold", values.threshold, 0.5, isUnit, "a number in [0, 1]"),
-    bootstrap: numberFlag(
-      "bootstrap",
-      values.bootstrap,
-      1000,
-      isCount,
-      "a whole number of replicates",
-    ),
+    bootstrap: bootstrapFlag(values.bootstrap, 1000),
     seed: seedText === undefined
       ? undefined
       : numberFlag("seed", seedText, 0, Number.isInteger, "an integer"),

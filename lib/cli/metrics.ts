@@ -6,7 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { fail } from "../errors.ts";
-import { isCount, isUnit, numberFlag } from "./_flags.ts";
+import { bootstrapFlag, isUnit, numberFlag } from "./_flags.ts";
 import { formatMetricsTable, readPredictionsCsv, summarizeMetrics } from "../metrics/mod.ts";
 
 const HELP =
@@ -43,13 +43,7 @@ export async function main(args: string[]): Promise<void> {
     isUnit,
     "a number in [0, 1]",
   );
-  const bootstrap = numberFlag(
-    "bootstrap",
-    values.bootstrap,
-    0,
-    isCount,
-    "a whole number of replicates",
-  );
+  const bootstrap = bootstrapFlag(values.bootstrap, 0);
   const seed = numberFlag("seed", values.seed, 0, Number.isInteger, "an integer");
   const rows = await readPredictionsCsv(values.predictions);
   const summary = summarizeMetrics(rows.map((r) => r.label), rows.map((r) => r.prob), {

@@ -13,7 +13,12 @@
  *
  * @module
  */
-export { bootstrapCi, type BootstrapOptions, percentile } from "./bootstrap.ts";
+export {
+  bootstrapCi,
+  type BootstrapOptions,
+  MAX_BOOTSTRAP_REPLICATES,
+  percentile,
+} from "./bootstrap.ts";
 export {
   brierScore,
   type CalibrationOptions,

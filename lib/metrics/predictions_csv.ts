@@ -1,6 +1,7 @@
 /**
  * The predictions CSV every evaluation reads and writes: a header with at least `label`
- * (`NORMAL`/`PNEUMONIA` or 0/1) and `prob_pneumonia` (probability of PNEUMONIA, in [0, 1]);
+ * (`NORMAL`/`PNEUMONIA` or 0/1) and `prob_pneumonia` (probability of PNEUMONIA, a decimal
+ * number in [0, 1]); every row has as many fields as the header;
  * `path` and `patientId` are optional. Other columns are ignored.
  *
  * @module
@@ -21,6 +22,9 @@ export interface PredictionRow {
   prob: number;
   patientId?: string;
 }
+
+/** A plain decimal number (`0.25`, `1`, `.5`, `3e-7`): no hex, binary, `Infinity` or signs. */
+const DECIMAL = /^(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 
 function parseLabel(text: string): 0 | 1 | undefined {
   const t = text.trim().toUpperCase();
@@ -58,6 +62,12 @@ export function parsePredictionsCsv(text: string, source: string): PredictionRow
   // Blank lines are skipped but still counted, so row and line numbers match the file.
   return records.slice(1).flatMap((rec, k) => {
     if (blank(rec)) return [];
+    if (rec.length !== header.length) {
+      fail(
+        `${csvRowWhere(source, k)}: ${rec.length} fields, the header has ${header.length}; ` +
+          `fix the row (a comma inside a value needs quotes)`,
+      );
+    }
     const where = `${csvRowWhere(source, k)}, column`;
     const rawLabel = rec[labelCol] ?? "";
     const label = parseLabel(rawLabel);
@@ -65,9 +75,12 @@ export function parsePredictionsCsv(text: string, source: string): PredictionRow
       fail(`${where} "label": unknown label "${rawLabel}"; use NORMAL/PNEUMONIA or 0/1`);
     }
     const rawProb = (rec[probCol] ?? "").trim();
-    const prob = rawProb === "" ? NaN : Number(rawProb);
+    const prob = DECIMAL.test(rawProb) ? Number(rawProb) : NaN;
     if (!(prob >= 0 && prob <= 1)) {
-      fail(`${where} "prob_pneumonia": "${rawProb}" is not a probability in [0, 1]`);
+      fail(
+        `${where} "prob_pneumonia": "${rawProb}" is not a probability in [0, 1] ` +
+          `(a decimal number such as 0.73)`,
+      );
     }
     const row: PredictionRow = { path: pathCol >= 0 ? rec[pathCol] ?? "" : "", label, prob };
     if (patientCol >= 0) row.patientId = rec[patientCol] ?? "";

@@ -59,6 +59,17 @@ Deno.test("cxr metrics --json: exact keys and values; errors name row and column
       `error: ${bad}: row 2 (line 3), column "label": unknown label "MAYBE"; use NORMAL/PNEUMONIA or 0/1\n`,
     );
     assert.equal((await cli(["metrics"])).code, 2);
+
+    // A huge --bootstrap used to run for minutes; now it is a usage error at once.
+    const huge = await cli(["metrics", "--predictions", good, "--bootstrap", "1e9"]);
+    assert.equal(huge.code, 2);
+    assert.equal(
+      huge.err,
+      "error: --bootstrap 1e9: expected a whole number of replicates from 0 to 100000 " +
+        "(more only adds run time)\n",
+    );
+    const cap = await cli(["metrics", "--predictions", good, "--json", "--bootstrap", "100000"]);
+    assert.equal(cap.code, 0, cap.err);
   } finally {
     await rm(dir, { recursive: true });
   }

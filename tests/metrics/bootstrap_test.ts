@@ -35,3 +35,10 @@ Deno.test("bootstrapCi: seeded, repeatable, and brackets the estimate", () => {
     assert.ok(lo < a[key] && a[key] < hi, `${key}: ${lo} < ${a[key]} < ${hi}`);
   }
 });
+
+Deno.test("bootstrapCi: more than 100,000 replicates is refused with a message", () => {
+  assert.throws(
+    () => bootstrapCi([0, 1], [0.2, 0.8], () => ({ a: 0 }), { replicates: 100_001 }),
+    /bootstrap replicates 100001: expected a whole number from 0 to 100000/,
+  );
+});

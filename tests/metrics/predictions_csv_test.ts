@@ -11,7 +11,7 @@ import {
 
 Deno.test("parsePredictionsCsv: names and 0/1 labels, extra columns, quotes", () => {
   const rows = parsePredictionsCsv(
-    'path,label,prob_pneumonia,extra\n"a,1.jpeg",NORMAL,0.25,x\nb.jpeg,1,1\r\nc.jpeg,pneumonia,0\n',
+    'path,label,prob_pneumonia,extra\n"a,1.jpeg",NORMAL,0.25,x\nb.jpeg,1,1,\r\nc.jpeg,pneumonia,0,y\n',
     "f.csv",
   );
   assert.deepEqual(rows, [
@@ -63,4 +63,35 @@ Deno.test("writePredictionsCsv/readPredictionsCsv: round trip", async () => {
   } finally {
     await rm(dir, { recursive: true });
   }
+});
+
+Deno.test("parsePredictionsCsv: decimal probabilities only; a row's field count must match the header", () => {
+  const rows = parsePredictionsCsv(
+    "label,prob_pneumonia\nNORMAL,.5\nNORMAL,3e-7\nPNEUMONIA,1.0\nNORMAL,0\n",
+    "f.csv",
+  );
+  assert.deepEqual(rows.map((r) => r.prob), [0.5, 3e-7, 1, 0]);
+  for (const bad of ["0x1", "0b1", "0o1", "Infinity", "+0.5", "1_0", "0.5.1", "1e"]) {
+    assert.throws(
+      () => parsePredictionsCsv(`label,prob_pneumonia\nNORMAL,${bad}\n`, "f.csv"),
+      (e: unknown) =>
+        e instanceof CxrError &&
+        e.message ===
+          `f.csv: row 1 (line 2), column "prob_pneumonia": "${bad}" is not a probability in ` +
+            `[0, 1] (a decimal number such as 0.73)`,
+      bad,
+    );
+  }
+  assert.throws(
+    () => parsePredictionsCsv("label,prob_pneumonia\nNORMAL,0.1\nNORMAL,0.2,extra\n", "f.csv"),
+    (e: unknown) =>
+      e instanceof CxrError &&
+      e.message ===
+        "f.csv: row 2 (line 3): 3 fields, the header has 2; fix the row (a comma inside a value " +
+          "needs quotes)",
+  );
+  assert.throws(
+    () => parsePredictionsCsv("path,label,prob_pneumonia\na.png,NORMAL\n", "f.csv"),
+    /row 1 \(line 2\): 2 fields, the header has 3/,
+  );
 });
