@@ -21,15 +21,17 @@
  */
 import { readFile } from "node:fs/promises";
 import { PATIENT_KEY_KINDS, type PatientKeyKind } from "./data/patient_id.ts";
-import { OFFICIAL_VALIDATIONS, type OfficialValidation } from "./data/split.ts";
-export { OFFICIAL_VALIDATIONS };
-export type { OfficialValidation, PatientKeyKind };
+import {
+  OFFICIAL_VALIDATIONS,
+  type OfficialValidation,
+  SPLIT_STRATEGIES,
+  type SplitStrategy,
+} from "./data/split.ts";
+import { MODEL_NAMES, type ModelName } from "./models/names.ts";
+export { MODEL_NAMES, OFFICIAL_VALIDATIONS, PATIENT_KEY_KINDS, SPLIT_STRATEGIES };
+export type { ModelName, OfficialValidation, PatientKeyKind, SplitStrategy };
 import { CxrError, fail } from "./errors.ts";
 
-/** Model families the training CLI builds. */
-export type ModelName = "mobilenetv2" | "baseline";
-/** How the data is split (see lib/data): image-level 80/10/10, patient-level, or Kaggle folders. */
-export type SplitStrategy = "paper" | "patient" | "official";
 /**
  * Profiles, each a set of defaults:
  * - `full`: the paper's protocol as written: 224 px, 5 + 10 epochs, a fresh augmentation of every
@@ -52,6 +54,16 @@ export type Profile = typeof PROFILES[number];
 export const WEIGHT_DECAY_SCOPES = ["all", "kernels"] as const;
 /** One of {@linkcode WEIGHT_DECAY_SCOPES}. */
 export type WeightDecayScope = typeof WEIGHT_DECAY_SCOPES[number];
+
+/** Quantities early stopping and checkpointing can watch (columns of the history). */
+export const MONITORS = ["val_accuracy", "val_loss"] as const;
+/** One of {@linkcode MONITORS}. */
+export type Monitor = typeof MONITORS[number];
+
+/** How training losses weigh the classes: equally, or inversely to their frequency. */
+export const CLASS_WEIGHTINGS = ["none", "balanced"] as const;
+/** One of {@linkcode CLASS_WEIGHTINGS}. */
+export type ClassWeighting = typeof CLASS_WEIGHTINGS[number];
 
 /** Augmentation ranges (see lib/augment). A range of 0 disables that transform. */
 export interface AugmentConfig {
@@ -117,11 +129,11 @@ export interface ExperimentConfig {
   /** Epochs without improvement of `monitor` before a stage stops. Default 3. */
   patience: number;
   /** Quantity early stopping and the best checkpoint watch. Default "val_accuracy". */
-  monitor: "val_accuracy" | "val_loss";
+  monitor: Monitor;
   /** Augmentation of training images. */
   augment: AugmentConfig;
   /** Weight classes by `n / (2 * n_class)` in the loss ("balanced") or not ("none"). Default "none". */
-  classWeights: "none" | "balanced";
+  classWeights: ClassWeighting;
   /**
    * Compute the frozen part's output once per stage and train the rest from that cache. Images
    * are augmented before the frozen part, so with the cache each training image is seen in
@@ -253,7 +265,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Exper
   const profile = (options.profile ?? overrides.profile ?? fromFile.profile ?? "full") as Profile;
   const model = (overrides.model ?? fromFile.model ?? "mobilenetv2") as ModelName;
   checkEnum("profile", profile, PROFILES);
-  checkEnum("model", model, ["mobilenetv2", "baseline"]);
+  checkEnum("model", model, MODEL_NAMES);
   const merged = mergeConfig(defaultConfig(profile, model), fromFile, options.file);
   return validateConfig(mergeConfig(merged, overrides, "flags"));
 }
@@ -324,13 +336,13 @@ function checkBoolean(field: string, value: unknown): void {
 
 /** Checks every field of `config`; throws a CxrError naming the first bad one. Returns it. */
 export function validateConfig(config: ExperimentConfig): ExperimentConfig {
-  checkEnum("model", config.model, ["mobilenetv2", "baseline"]);
-  checkEnum("split", config.split, ["paper", "patient", "official"]);
+  checkEnum("model", config.model, MODEL_NAMES);
+  checkEnum("split", config.split, SPLIT_STRATEGIES);
   checkEnum("profile", config.profile, PROFILES);
   checkEnum("officialVal", config.officialVal, OFFICIAL_VALIDATIONS);
   checkEnum("weightDecayScope", config.weightDecayScope, WEIGHT_DECAY_SCOPES);
-  checkEnum("monitor", config.monitor, ["val_accuracy", "val_loss"]);
-  checkEnum("classWeights", config.classWeights, ["none", "balanced"]);
+  checkEnum("monitor", config.monitor, MONITORS);
+  checkEnum("classWeights", config.classWeights, CLASS_WEIGHTINGS);
   checkEnum("patientKey", config.patientKey, PATIENT_KEY_KINDS);
   checkNumber("seed", config.seed, { min: 0, max: 2 ** 32 - 1, integer: true });
   checkNumber("inputSize", config.inputSize, { min: 32, max: 1024, integer: true });

@@ -15,7 +15,7 @@
 import { mkdir, readdir, rename } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { type Profile, PROFILES, type SplitStrategy } from "./config.ts";
+import { type Profile, PROFILES, SPLIT_STRATEGIES, type SplitStrategy } from "./config.ts";
 import { fail } from "./errors.ts";
 import { type RunEvent, runNotebook } from "./jupyter/runner.ts";
 import { type NotebookParams, PARAM_ENV, PARAMS_FILE_ENV, paramsEnv } from "./notebook/params.ts";
@@ -68,7 +68,6 @@ const FOLDER_ENV = [
   "CXR_CACHE_DIR",
 ];
 
-const SPLITS: readonly SplitStrategy[] = ["paper", "patient", "official"];
 
 /** Runs the CLI; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
@@ -104,8 +103,8 @@ export async function main(args: string[]): Promise<number> {
   if (!(timeoutSec > 0)) {
     fail(`--cell-timeout must be a positive number of seconds`, { exitCode: 2 });
   }
-  if (values.split !== undefined && !SPLITS.includes(values.split as SplitStrategy)) {
-    fail(`--split ${values.split}: expected one of ${SPLITS.join(", ")}`, { exitCode: 2 });
+  if (values.split !== undefined && !SPLIT_STRATEGIES.includes(values.split as SplitStrategy)) {
+    fail(`--split ${values.split}: expected one of ${SPLIT_STRATEGIES.join(", ")}`, { exitCode: 2 });
   }
   const seeds = values.seeds?.split(",").map((s) => countFlag("seeds", s.trim()));
   const params: Partial<NotebookParams> = {

@@ -8,7 +8,7 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import type { ModelName, PatientKeyKind, Profile, SplitStrategy } from "../config.ts";
+import { MODEL_NAMES, type PatientKeyKind, type Profile, SPLIT_STRATEGIES } from "../config.ts";
 import { loadConfig } from "../config.ts";
 import { PATIENT_KEY_KINDS } from "../data/patient_id.ts";
 import { fail } from "../errors.ts";
@@ -49,8 +49,6 @@ Rerunning the same command skips finished cells and resumes interrupted ones.
   --dry-run            slurm: write the job script, do not submit
 `;
 
-const MODELS: readonly ModelName[] = ["mobilenetv2", "baseline"];
-const SPLITS: readonly SplitStrategy[] = ["paper", "patient", "official"];
 
 function listFlag<T extends string>(name: string, text: string | undefined, allowed: readonly T[]) {
   if (text === undefined) fail(`--${name} is required (try --help)`, { exitCode: 2 });
@@ -103,8 +101,8 @@ export async function main(args: string[]): Promise<void> {
   const config = values.config ? await readConfigFile(values.config) : null;
   // Every cell's config is checked before anything runs (a typo fails here, not in cell 7).
   const cells = expandGrid({
-    models: listFlag("models", values.models, MODELS),
-    splits: listFlag("splits", values.splits, SPLITS),
+    models: listFlag("models", values.models, MODEL_NAMES),
+    splits: listFlag("splits", values.splits, SPLIT_STRATEGIES),
     seeds: seedsFlag(values.seeds),
     patientKeys: values["patient-keys"] === undefined
       ? undefined

@@ -10,10 +10,10 @@ import { Rng } from "../util/rng.ts";
 import { patientGroup, type PatientKeyKind } from "./patient_id.ts";
 import { LABELS, type ManifestRow, OFFICIAL_SPLITS, type OfficialSplit } from "./types.ts";
 
-/** How to split: see the module doc. */
-export type SplitStrategy = "paper" | "patient" | "official";
-/** All strategies, for flag validation. */
-export const SPLIT_STRATEGIES: readonly SplitStrategy[] = ["paper", "patient", "official"];
+/** How to split: image-level 80/10/10, patient-level, or the Kaggle folders (module doc). */
+export const SPLIT_STRATEGIES = ["paper", "patient", "official"] as const;
+/** One of {@linkcode SPLIT_STRATEGIES}. */
+export type SplitStrategy = typeof SPLIT_STRATEGIES[number];
 
 /**
  * Where the `official` split validates: `carved` from the Kaggle `train/` folder (a stratified,

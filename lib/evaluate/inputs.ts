@@ -20,9 +20,9 @@ import type { SplitCounts } from "../plots/mod.ts";
 import { exists } from "../util/fs.ts";
 
 /** Which images to evaluate: a split of the run, or the Kaggle test folder. */
-export type EvalSplit = "test" | "val" | "official-test";
-/** Accepted `split` values. */
-export const EVAL_SPLITS: readonly EvalSplit[] = ["test", "val", "official-test"];
+export const EVAL_SPLITS = ["test", "val", "official-test"] as const;
+/** One of {@linkcode EVAL_SPLITS}. */
+export type EvalSplit = typeof EVAL_SPLITS[number];
 
 /** Reads a JSON file; a CxrError naming `what` and the path otherwise. */
 export async function readJson<T>(path: string, what: string): Promise<T> {

@@ -22,7 +22,7 @@ import {
   rocCurve,
   writePredictionsCsv,
 } from "../metrics/mod.ts";
-import { toModelInput } from "../models/mod.ts";
+import { MODEL_DISPLAY_NAMES, toModelInput } from "../models/mod.ts";
 import {
   classBalanceSpec,
   confusionMatrixSpec,
@@ -78,7 +78,7 @@ export async function writeEvaluation(
     ...(valYouden === undefined ? {} : { val_youden: valYouden }),
     reliability: measured.reliability,
   });
-  const name = inputs.config.model === "baseline" ? "baseline CNN" : "MobileNetV2";
+  const name = MODEL_DISPLAY_NAMES[inputs.config.model];
   const figures = await figureSpecs(inputs, measured, name);
   for (const [base, spec] of figures) {
     const fig = await writeFigure(spec, join(outDir, base));

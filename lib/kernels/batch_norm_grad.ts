@@ -9,6 +9,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import type { FusedBatchNormAttrs } from "@tensorflow/tfjs-core";
 
 /** The gradient config registered by {@linkcode registerBatchNormGradient}. */
 export const batchNormGradConfig: tf.GradConfig = {
@@ -16,7 +17,7 @@ export const batchNormGradConfig: tf.GradConfig = {
   inputsToSave: ["x", "mean", "variance", "scale"],
   gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap) => {
     const g = dy as tf.Tensor;
-    const eps = (attrs as unknown as { varianceEpsilon: number }).varianceEpsilon;
+    const { varianceEpsilon: eps } = attrs as FusedBatchNormAttrs & tf.NamedAttrMap;
     const [x, mean, variance, scale] = saved;
     const scaleValue = scale ?? tf.scalar(1);
     // Axes that broadcasting added to mean (all but channels for rank-1 statistics).

@@ -10,16 +10,8 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { convGeometry, type ConvPad, padForTaps, tapWindow } from "./_conv_geometry.ts";
-
-/** Attributes tfjs passes to `Conv2DBackpropFilter`. */
-export interface Conv2DBackpropFilterAttrs {
-  strides: number | [number, number];
-  pad: ConvPad;
-  dataFormat: "NHWC" | "NCHW";
-  dimRoundingMode?: "floor" | "round" | "ceil";
-  filterShape: [number, number, number, number];
-}
+import type { Conv2DBackpropFilterAttrs } from "@tensorflow/tfjs-core";
+import { convGeometry, padForTaps, tapWindow } from "./_conv_geometry.ts";
 
 /** dW[kh, kw, inC, outC] of `conv2d(x, W, strides, pad)` given its output gradient `dy`. */
 export function conv2dBackpropFilter(

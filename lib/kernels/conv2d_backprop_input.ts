@@ -12,16 +12,8 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { convGeometry, type ConvPad, gradientFrame } from "./_conv_geometry.ts";
-
-/** Attributes tfjs passes to `Conv2DBackpropInput`. */
-export interface Conv2DBackpropInputAttrs {
-  inputShape: [number, number, number, number];
-  strides: number | [number, number];
-  pad: ConvPad;
-  dataFormat: "NHWC" | "NCHW";
-  dimRoundingMode?: "floor" | "round" | "ceil";
-}
+import type { Conv2DBackpropInputAttrs } from "@tensorflow/tfjs-core";
+import { convGeometry, gradientFrame } from "./_conv_geometry.ts";
 
 /** dX of `conv2d(x, W)` (x of shape `attrs.inputShape`, NHWC) given its output gradient. */
 export function conv2dBackpropInput(

@@ -10,15 +10,11 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { convGeometry, type ConvPad, gradientFrame } from "./_conv_geometry.ts";
+import type { DepthwiseConv2dNativeBackpropInputAttrs } from "@tensorflow/tfjs-core";
+import { convGeometry, gradientFrame } from "./_conv_geometry.ts";
 
-/** Attributes tfjs passes to the two depthwise gradient kernels. */
-export interface DepthwiseBackpropAttrs {
-  strides: number | [number, number];
-  pad: ConvPad;
-  dilations?: number | [number, number];
-  dimRoundingMode?: "floor" | "round" | "ceil";
-}
+/** The attributes tfjs passes to both depthwise gradient kernels. */
+export type DepthwiseBackpropAttrs = Omit<DepthwiseConv2dNativeBackpropInputAttrs, "inputShape">;
 
 /**
  * dW[kh, kw, inC, multiplier] of `depthwiseConv2d(x, W)` given its output gradient `dy`, as one

@@ -31,6 +31,7 @@ export {
   writeWeightsArtifact,
 } from "./weights.ts";
 export { cutBefore, cutPoints, splitAt } from "./split_model.ts";
+export { MODEL_DISPLAY_NAMES, MODEL_NAMES, type ModelName } from "./names.ts";
 export { fileIOHandler, loadModel, saveModel } from "./io.ts";
 export { toModelInput } from "./input.ts";
 export { baselineCnn, type BaselineCnnOptions } from "./baseline_cnn.ts";

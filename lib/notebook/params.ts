@@ -9,7 +9,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Profile, PROFILES, type SplitStrategy } from "../config.ts";
+import { type Profile, PROFILES, SPLIT_STRATEGIES, type SplitStrategy } from "../config.ts";
 import { fail } from "../errors.ts";
 import { dataRoot, fromWorkspace, outputsDir, weightsDir } from "../paths.ts";
 
@@ -47,7 +47,6 @@ export const PARAM_ENV: Readonly<Record<keyof NotebookParams, string>> = {
 /** Names the JSON params file (keys as in {@linkcode NotebookParams}). */
 export const PARAMS_FILE_ENV = "CXR_PARAMS";
 
-const SPLITS: readonly SplitStrategy[] = ["paper", "patient", "official"];
 
 /**
  * Reads the notebook parameters. `defaults` replace the built-in defaults (a notebook may pick
@@ -69,7 +68,7 @@ export function notebookParams(defaults: Partial<NotebookParams> = {}): Notebook
     return v === undefined ? undefined : Array.isArray(v) ? v.join(",") : String(v);
   };
   const profile = oneOf(raw("profile"), PROFILES, "profile") ?? defaults.profile ?? "quick";
-  const split = oneOf(raw("split"), SPLITS, "split") ?? defaults.split ?? "paper";
+  const split = oneOf(raw("split"), SPLIT_STRATEGIES, "split") ?? defaults.split ?? "paper";
   const seedsText = raw("seeds");
   const seeds = seedsText === undefined ? defaults.seeds ?? [42] : parseSeeds(seedsText);
   const folder = (key: "dataDir" | "weightsDir" | "outputsDir" | "runDir") => {

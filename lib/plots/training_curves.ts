@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { Monitor } from "../config.ts";
 import type { VegaLiteSpec } from "./render.ts";
 import { COLORS, specBase } from "./_theme.ts";
 
@@ -22,7 +23,7 @@ export interface TrainingCurvesOptions {
   /** Epoch of the kept checkpoint. Default: {@linkcode bestEpochOf} with `monitor`. */
   bestEpoch?: number;
   /** What the checkpoint watched. Default "val_accuracy" (the paper's ModelCheckpoint). */
-  monitor?: "val_accuracy" | "val_loss";
+  monitor?: Monitor;
   /** Title. Default "Training curves". */
   title?: string;
 }
@@ -30,7 +31,7 @@ export interface TrainingCurvesOptions {
 /** The epoch with the highest val_accuracy, or lowest val_loss; the first on ties. */
 export function bestEpochOf(
   history: HistoryPoint[],
-  monitor: "val_accuracy" | "val_loss" = "val_accuracy",
+  monitor: Monitor = "val_accuracy",
 ): number | undefined {
   const better = (a: HistoryPoint, b: HistoryPoint) =>
     monitor === "val_loss" ? a.val_loss < b.val_loss : a.val_accuracy > b.val_accuracy;

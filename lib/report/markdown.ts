@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { MODEL_DISPLAY_NAMES, MODEL_NAMES, type ModelName } from "../models/names.ts";
 import type { EnvironmentInfo } from "./environment.ts";
 import type { DataFacts } from "./data_facts.ts";
 import type { PairedTest } from "./compare.ts";
@@ -13,7 +14,6 @@ import {
   type Cohort,
   cohortLabel,
   cohortsOf,
-  MODEL_LABELS,
   protocolEval,
   type RunRecord,
   sameCohort,
@@ -147,7 +147,7 @@ function ciTable(runs: readonly RunRecord[]): string {
         `${fmt(m[k])} ${fmtCi(m.ci?.[k])}`;
       rows.push([
         cohortLabel(cohort),
-        MODEL_LABELS[r.config.model] ?? r.config.model,
+        MODEL_DISPLAY_NAMES[r.config.model] ?? r.config.model,
         String(r.config.seed),
         String(m.n),
         cell("accuracy"),
@@ -188,7 +188,7 @@ function efficiencyOf(runs: readonly RunRecord[], model: string) {
 export function baselineComparison(runs: readonly RunRecord[]): Record<string, string>[] {
   const rows: Record<string, string>[] = [];
   for (const cohort of evaluatedCohorts(runs, "baseline")) {
-    for (const model of ["mobilenetv2", "baseline"]) {
+    for (const model of MODEL_NAMES) {
       const ms = metricsOf(runs, cohort, model);
       if (ms.length === 0) continue;
       const eff = efficiencyOf(runs, model);
@@ -201,7 +201,7 @@ export function baselineComparison(runs: readonly RunRecord[]): Record<string, s
       );
       rows.push({
         protocol: cohortLabel(cohort),
-        model: MODEL_LABELS[model],
+        model: MODEL_DISPLAY_NAMES[model],
         input: [...sizes].join(", "),
         seeds: String(ms.length),
         accuracy: fmtMeanSd(meanSd(ms.map((m) => m.accuracy))),
@@ -266,7 +266,7 @@ function efficiencyTable(runs: readonly RunRecord[]): string {
         1,
       );
     rows.push([
-      MODEL_LABELS[e.model] ?? e.model,
+      MODEL_DISPLAY_NAMES[e.model as ModelName] ?? e.model,
       `${e.inputSize} px`,
       e.params.toLocaleString("en-US"),
       fmt(e.weightsBytes / 1e6, 2),
@@ -428,7 +428,7 @@ function runList(runs: readonly RunRecord[]): string {
     ["run", "model", "split", "seed", "profile", "input", "epochs run", "evaluations"],
     runs.map((r) => [
       `\`${r.dir}\``,
-      MODEL_LABELS[r.config.model] ?? r.config.model,
+      MODEL_DISPLAY_NAMES[r.config.model] ?? r.config.model,
       r.config.split,
       String(r.config.seed),
       r.config.profile,

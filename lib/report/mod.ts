@@ -53,7 +53,6 @@ export {
   findRunDirs,
   type HistoryEntry,
   logSpanMinutes,
-  MODEL_LABELS,
   PROFILE_LABELS,
   type Protocol,
   PROTOCOL_LABELS,

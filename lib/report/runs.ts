@@ -90,12 +90,6 @@ export function cohortsOf(runs: readonly RunRecord[]): Cohort[] {
   return found.sort((a, b) => rank(a) - rank(b));
 }
 
-/** Display names of the model families. */
-export const MODEL_LABELS: Readonly<Record<string, string>> = {
-  mobilenetv2: "MobileNetV2",
-  baseline: "baseline CNN (stand-in)",
-};
-
 /** One epoch of a run's history.json (the columns the report uses). */
 export interface HistoryEntry {
   epoch: number;

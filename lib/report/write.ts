@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { MODEL_DISPLAY_NAMES } from "../models/names.ts";
 import { copyFile, mkdir, readdir, rm, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { scanDataset } from "../data/mod.ts";
@@ -18,7 +19,6 @@ import {
   cohortLabel,
   cohortsOf,
   findRunDirs,
-  MODEL_LABELS,
   protocolEval,
   readRun,
   type RunRecord,
@@ -86,7 +86,7 @@ async function copyFigures(runs: RunRecord[], outDir: string) {
       await copyFile(src, join(outDir, "figures", name));
       figures.push({
         path: `figures/${name}`,
-        caption: `${MODEL_LABELS[run.config.model] ?? run.config.model}, ${
+        caption: `${MODEL_DISPLAY_NAMES[run.config.model] ?? run.config.model}, ${
           cohortLabel(pe.cohort)
         }, seed ${run.config.seed}: ${caption}`,
       });

@@ -8,6 +8,7 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
+import type { Monitor } from "../config.ts";
 import { loadModel, saveModel } from "../models/mod.ts";
 import { replaceDir } from "../util/atomic.ts";
 import { type Progress, progress } from "../util/progress.ts";
@@ -70,9 +71,6 @@ export class CallbackList implements Required<TrainCallback> {
     for (const c of this.callbacks) await c.onEpochEnd?.(end);
   }
 }
-
-/** Quantities early stopping and checkpointing can watch. */
-export type Monitor = "val_accuracy" | "val_loss";
 
 /** Whether `value` beats `best` for `monitor` (strictly, as Keras with min_delta 0). */
 export function improves(monitor: Monitor, value: number, best: number | null): boolean {

@@ -67,7 +67,6 @@ export type {
   EarlyStoppingState,
   EpochBegin,
   JupyterApi,
-  Monitor,
   TrainCallback,
 } from "./callbacks.ts";
 export { HISTORY_COLUMNS, historyCsv, writeHistory } from "./history.ts";
