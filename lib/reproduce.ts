@@ -68,7 +68,6 @@ const FOLDER_ENV = [
   "CXR_CACHE_DIR",
 ];
 
-
 /** Runs the CLI; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -104,7 +103,9 @@ export async function main(args: string[]): Promise<number> {
     fail(`--cell-timeout must be a positive number of seconds`, { exitCode: 2 });
   }
   if (values.split !== undefined && !SPLIT_STRATEGIES.includes(values.split as SplitStrategy)) {
-    fail(`--split ${values.split}: expected one of ${SPLIT_STRATEGIES.join(", ")}`, { exitCode: 2 });
+    fail(`--split ${values.split}: expected one of ${SPLIT_STRATEGIES.join(", ")}`, {
+      exitCode: 2,
+    });
   }
   const seeds = values.seeds?.split(",").map((s) => countFlag("seeds", s.trim()));
   const params: Partial<NotebookParams> = {

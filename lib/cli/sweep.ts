@@ -49,7 +49,6 @@ Rerunning the same command skips finished cells and resumes interrupted ones.
   --dry-run            slurm: write the job script, do not submit
 `;
 
-
 function listFlag<T extends string>(name: string, text: string | undefined, allowed: readonly T[]) {
   if (text === undefined) fail(`--${name} is required (try --help)`, { exitCode: 2 });
   const items = text.split(",").map((s) => s.trim()).filter(Boolean);

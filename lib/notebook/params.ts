@@ -47,7 +47,6 @@ export const PARAM_ENV: Readonly<Record<keyof NotebookParams, string>> = {
 /** Names the JSON params file (keys as in {@linkcode NotebookParams}). */
 export const PARAMS_FILE_ENV = "CXR_PARAMS";
 
-
 /**
  * Reads the notebook parameters. `defaults` replace the built-in defaults (a notebook may pick
  * its own split, say) but not what the environment or params file sets.
