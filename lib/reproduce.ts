@@ -119,6 +119,7 @@ export async function main(args: string[]): Promise<number> {
 
   const controller = new AbortController();
   const onSignal = () => {
+    if (controller.signal.aborted) return; // the same stop can arrive twice (deno task, group)
     console.error("\nreproduce: interrupted; stopping (rerun to continue where it stopped)");
     controller.abort();
   };

@@ -11,6 +11,7 @@ import { dataRoot, outputsDir } from "../paths.ts";
 import { measureRunEfficiency } from "../report/efficiency.ts";
 import { findRunDirs, readRun } from "../report/runs.ts";
 import { writeReport } from "../report/write.ts";
+import { cellPath, isFinished, readSweep } from "../sweep/mod.ts";
 
 const USAGE = `usage: deno task cxr report [flags]
 
@@ -18,7 +19,8 @@ Writes REPORT.md (paper vs ours on three protocols, seeds, baseline, efficiency,
 data caveats) from run directories.
 
 flags:
-  --runs DIR       a run directory or a folder searched for them; repeatable
+  --runs DIR       a run directory or a folder searched for them; repeatable; for a sweep
+                   folder (sweep.json) it also says which of its runs are not finished yet
                    (default: <outputs>/runs/full and <outputs>/runs/fast)
   --out DIR        where REPORT.md and figures/ go (default: <outputs>)
   --data DIR       dataset root counted for the data caveats (default: CXR_DATA_DIR or
@@ -63,4 +65,21 @@ export async function main(args: string[]): Promise<void> {
     backend,
   });
   console.log(`wrote ${result.path} from ${result.runs.length} run(s)`);
+  for (const dir of runs) {
+    const line = await sweepProgress(dir);
+    if (line) console.log(line);
+  }
+}
+
+/** For a sweep folder: how many of its runs are finished, and which are not yet. */
+async function sweepProgress(dir: string): Promise<string | undefined> {
+  const sweep = await readSweep(dir);
+  if (!sweep) return undefined;
+  const missing: string[] = [];
+  for (const cell of sweep.cells) {
+    if (!(await isFinished(join(dir, cellPath(cell))))) missing.push(cellPath(cell));
+  }
+  const done = sweep.cells.length - missing.length;
+  return `sweep ${dir}: ${done} of ${sweep.cells.length} run(s) finished` +
+    (missing.length ? `; not yet in the report: ${missing.join(", ")}` : "");
 }

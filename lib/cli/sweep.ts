@@ -136,6 +136,7 @@ export async function main(args: string[]): Promise<void> {
   }
   const controller = new AbortController();
   const onSignal = () => {
+    if (controller.signal.aborted) return;
     console.error("\nsweep: stopping; running cells resume on the next start");
     controller.abort();
   };

@@ -87,7 +87,7 @@ export function describeStatus(
   profile: string,
   config: SweepFile["config"],
 ): string {
-  const slurm = s.slurm ? ` [slurm ${s.task} ${s.slurm}]` : "";
+  const slurm = s.task ? ` [slurm ${s.task}${s.slurm ? ` ${s.slurm}` : ""}]` : "";
   if (s.state.finished) {
     return `done, test accuracy ${s.state.accuracy?.toFixed(4) ?? "n/a"}${slurm}`;
   }

@@ -4,6 +4,9 @@
  * terminal), its children notice within a second and stop, instead of training on unwatched
  * beside the next sweep. Their run folders resume on the next start.
  *
+ * The check runs in a worker thread, so it fires even while the main thread is busy in a long
+ * synchronous computation (a training step does not yield to timers).
+ *
  * @module
  */
 
@@ -11,33 +14,18 @@
 export const PARENT_PID_ENV = "CXR_PARENT_PID";
 
 /**
- * When `CXR_PARENT_PID` is set, checks every `intervalMs` that this process's parent is still
- * that process, and exits with code 143 (as for SIGTERM) once it is not. The timer does not keep
- * the process alive. Returns a function that stops watching.
+ * When `CXR_PARENT_PID` is set, checks every `intervalMs` (in a worker) that this process's
+ * parent is still that process, and once it is not, prints why and ends this process with
+ * SIGTERM (exit status 143). Returns a function that stops watching. The worker keeps the
+ * process alive: use it in entry points that end with `Deno.exit`.
  */
-export function exitWhenParentGone(
-  intervalMs = 1000,
-  onGone: (pid: number) => void = defaultOnGone,
-): () => void {
+export function exitWhenParentGone(intervalMs = 500): () => void {
   const text = Deno.env.get(PARENT_PID_ENV);
   const pid = Number(text);
   if (!text || !Number.isInteger(pid) || pid <= 0) return () => {};
-  // Orphans are re-parented (to init or a subreaper), so the parent id changes when it dies.
-  if (Deno.ppid !== pid) {
-    onGone(pid);
-    return () => {};
-  }
-  const id = setInterval(() => {
-    if (Deno.ppid !== pid) {
-      clearInterval(id);
-      onGone(pid);
-    }
-  }, intervalMs);
-  Deno.unrefTimer(id);
-  return () => clearInterval(id);
-}
-
-function defaultOnGone(pid: number): void {
-  console.error(`error: the sweep that started this command (pid ${pid}) is gone; stopping`);
-  Deno.exit(143);
+  const worker = new Worker(new URL("./_parent_watch_worker.ts", import.meta.url), {
+    type: "module",
+  });
+  worker.postMessage({ pid, intervalMs });
+  return () => worker.terminate();
 }

@@ -100,6 +100,7 @@ Deno.test("sweep --executor slurm: a job array of two cells finishes on a real S
     const report = await cxr(["report", "--runs", f.out, "--out", join(f.tmp, "report")]);
     assert.equal(report.code, 0, dec.decode(report.stderr));
     assert.match(dec.decode(report.stdout), /from 2 run\(s\)/);
+    assert.match(dec.decode(report.stdout), /sweep .*: 2 of 2 run\(s\) finished\n/);
     const md = await readFile(join(f.tmp, "report", "REPORT.md"), "utf8");
     assert.match(md, /paper\/mobilenetv2-seed1/);
     assert.match(md, /paper\/mobilenetv2-seed2/);

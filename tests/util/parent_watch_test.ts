@@ -11,8 +11,10 @@ Deno.test("a child named after its parent stops once that parent is gone", async
     await writeFile(
       child,
       `import { exitWhenParentGone } from ${JSON.stringify(module)};\n` +
-        `exitWhenParentGone(100);\nconsole.log("started");\n` +
-        `setTimeout(() => console.log("still running"), 8000);\n`,
+        `exitWhenParentGone(100);\n` +
+        // Busy without yielding, as a training step is: the watch must still fire.
+        `const end = Date.now() + 8000;\nwhile (Date.now() < end) {}\n` +
+        `console.log("still running");\n`,
     );
     const out = join(dir, "out.txt");
     // The shell starts the child naming itself, then exits at once: the child is orphaned.
