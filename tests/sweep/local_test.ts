@@ -22,7 +22,8 @@ async function readJson<T>(path: string): Promise<T | null> {
 
 /** Processes whose command line mentions `text` (other than this test's own). */
 async function processesWith(text: string): Promise<string[]> {
-  const out = await new Deno.Command("ps", { args: ["-ww", "-eo", "pid,args"], stdout: "piped" }).output();
+  const out = await new Deno.Command("ps", { args: ["-ww", "-eo", "pid,args"], stdout: "piped" })
+    .output();
   return dec.decode(out.stdout).split("\n").filter((l) => l.includes(text) && !l.includes(" ps "));
 }
 
