@@ -58,12 +58,21 @@ export interface ShowOptions {
   displayId?: string;
   /** Replace the earlier output with `displayId` instead of adding one. Default: false. */
   update?: boolean;
+  /** Output metadata per MIME type, e.g. `{ "image/png": { width: 400 } }`. Default: none. */
+  metadata?: Record<string, unknown>;
 }
 
 /** Displays a bundle in the notebook, or prints its text/plain outside a kernel. */
 export async function show(bundle: MediaBundle, opts: ShowOptions = {}): Promise<void> {
   const jupyter = kernelApi();
-  if (jupyter) {
+  if (jupyter && opts.metadata) {
+    // `display` sends no metadata; the raw message does.
+    await jupyter.broadcast(opts.update ? "update_display_data" : "display_data", {
+      data: bundle,
+      metadata: opts.metadata,
+      transient: opts.displayId ? { display_id: opts.displayId } : {},
+    });
+  } else if (jupyter) {
     await jupyter.display(bundle, { raw: true, display_id: opts.displayId, update: opts.update });
   } else {
     console.log(String(bundle["text/plain"] ?? Object.keys(bundle).join(", ")));

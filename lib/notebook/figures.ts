@@ -9,7 +9,9 @@ import { Buffer } from "node:buffer";
 import { readFile } from "node:fs/promises";
 import sharp from "sharp";
 import {
+  type Figure,
   figureBundle,
+  figureMetadata,
   renderFigure,
   svgToPng,
   type VegaLiteSpec,
@@ -21,9 +23,12 @@ export { type GridRow, imageGrid, type ImageGridOptions } from "../plots/mod.ts"
 
 /** Renders `spec` and displays it; with `save`, also writes `<save>.vl.json/.svg/.png`. */
 export async function showChart(spec: VegaLiteSpec, opts: { save?: string } = {}): Promise<void> {
-  await show(
-    figureBundle(opts.save ? await writeFigure(spec, opts.save) : await renderFigure(spec)),
-  );
+  await showFigure(opts.save ? await writeFigure(spec, opts.save) : await renderFigure(spec));
+}
+
+/** Shows a rendered figure: its Vega-Lite spec, with the PNG sized as the SVG. */
+export async function showFigure(figure: Pick<Figure, "spec" | "svg" | "png">): Promise<void> {
+  await show(figureBundle(figure), { metadata: figureMetadata(figure) });
 }
 
 /** `width * height` uint8 gray values (row-major) as PNG bytes. */
@@ -61,6 +66,6 @@ export async function previewPng(bytes: Uint8Array, tile: number): Promise<Uint8
  */
 export async function showFigureFiles(base: string): Promise<void> {
   const spec = JSON.parse(await readFile(`${base}.vl.json`, "utf8")) as VegaLiteSpec;
-  const png = await svgToPng(await readFile(`${base}.svg`, "utf8"));
-  await show(figureBundle({ spec, png }));
+  const svg = await readFile(`${base}.svg`, "utf8");
+  await showFigure({ spec, svg, png: await svgToPng(svg) });
 }

@@ -31,6 +31,7 @@ export {
   compileSpec,
   type Figure,
   figureBundle,
+  figureMetadata,
   type PngOptions,
   renderFigure,
   renderSvg,

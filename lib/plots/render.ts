@@ -110,6 +110,15 @@ export function vegaLiteBundle(spec: VegaLiteSpec, png: Uint8Array): Deno.jupyte
   };
 }
 
+/**
+ * Display metadata that sizes the PNG rendition at the SVG's own width and height (CSS pixels;
+ * the PNG holds `scale` times as many, so it stays sharp on high-density screens).
+ */
+export function figureMetadata(figure: Pick<Figure, "svg">): Record<string, unknown> {
+  const m = figure.svg.match(/<svg[^>]*?\swidth="([\d.]+)"[^>]*?\sheight="([\d.]+)"/);
+  return m ? { "image/png": { width: Number(m[1]), height: Number(m[2]) } } : {};
+}
+
 /** {@linkcode vegaLiteBundle} of a rendered {@linkcode Figure}. */
 export function figureBundle(figure: Pick<Figure, "spec" | "png">): Deno.jupyter.MediaBundle {
   return vegaLiteBundle(figure.spec, figure.png);

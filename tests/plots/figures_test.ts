@@ -11,6 +11,7 @@ import {
   compileSpec,
   confusionMatrixSpec,
   figureBundle,
+  figureMetadata,
   prSpec,
   reliabilitySpec,
   renderFigure,
@@ -150,6 +151,9 @@ Deno.test("figureBundle: Vega-Lite v5 MIME type with a PNG rendition, no SVG", a
   const meta = await sharp(png).metadata();
   assert.deepEqual([meta.format, meta.width, meta.height], ["png", 2 * w, 2 * h]);
   assert.equal(vegaLiteBundle(spec, Uint8Array.of(1, 2))["image/png"], "AQI=");
+  // Shown at the SVG's size: the PNG's extra pixels are for high-density screens.
+  assert.deepEqual(figureMetadata(figure), { "image/png": { width: w, height: h } });
+  assert.deepEqual(figureMetadata({ svg: "<svg/>" }), {});
 });
 
 Deno.test("svgToPng: the palette PNG is smaller and looks the same", async () => {
