@@ -8,14 +8,32 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { initBackend, parseBackendName } from "../backend.ts";
+import { type BackendName, initBackend, parseBackendName } from "../backend.ts";
 import { CxrError, fail } from "../errors.ts";
 import { dataRoot, outputsDir, WORKSPACE_ROOT } from "../paths.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../util/atomic.ts";
-import { benchJson, type BenchReport, formatTable, ROW_LABELS, throughput } from "./report.ts";
+import {
+  benchJson,
+  type BenchReport,
+  type EngineResult,
+  formatTable,
+  ROW_LABELS,
+  throughput,
+} from "./report.ts";
 import { runTfjsBench } from "./tfjs_bench.ts";
 import { runTorchBench } from "./torch.ts";
-import { median } from "./measure.ts";
+import { type BenchWorkload, median } from "./measure.ts";
+
+/**
+ * Default batch of the `full` row per backend: a full step keeps every activation, which at
+ * batch 32 and 224 px nears the wasm heap's 4 GiB and the storage-binding limits of many GPUs.
+ */
+export const FULL_STEP_BATCH: Readonly<Record<BackendName, number>> = {
+  tensorflow: 32,
+  webgpu: 8,
+  wasm: 8,
+  cpu: 4,
+};
 
 const HELP = `usage: deno task bench [flags]
 
@@ -26,12 +44,14 @@ a full training step. Median of --repeats after --warmup; CPU seconds and peak R
 time. Prints a markdown table (ratio = tfjs img/s / PyTorch img/s) and writes
 outputs/bench/bench-<time>.json and .md.
 
-On the wasm backend a full training step at 224 px keeps every activation in the 4 GiB wasm
-heap: at batch 32 it crawls near the limit, so measure that row at a smaller batch, e.g.
-  deno task bench --rows prepare,inference,stage1,stage2 && deno task bench --rows full --batch 8
+A full training step keeps every activation: on the wasm backend at batch 32 and 224 px that
+nears the 4 GiB wasm heap and crawls, so the full row has its own batch per backend
+(${Object.entries(FULL_STEP_BATCH).map(([b, n]) => `${b} ${n}`).join(", ")}), shown beside it.
 
   --size N             input side in pixels (default 224)
   --batch N            images per step (default 32)
+  --full-batch N       images per step of the full row (default: --batch when given, else the
+                       backend's value above)
   --repeats N          timed repeats (default 5)
   --warmup N           untimed runs first (default 1)
   --rows LIST          comma list of ${Object.keys(ROW_LABELS).join(",")} (default all)
@@ -69,6 +89,23 @@ function pickImages(root: string, n: number): string[] {
   return out;
 }
 
+/** PyTorch on the same rows: the full row in a run of its own when its batch differs. */
+async function runTorchRows(
+  common: BenchWorkload,
+  fullBatch: number,
+  threads: number,
+): Promise<EngineResult | { skipped: string }> {
+  const apart = common.rows.includes("full") && fullBatch !== common.batch;
+  const rest = apart ? common.rows.filter((r) => r !== "full") : common.rows;
+  const first = rest.length > 0
+    ? await runTorchBench({ ...common, rows: rest, threads })
+    : { engine: "", rows: [] };
+  if (!apart || "skipped" in first) return first;
+  const full = await runTorchBench({ ...common, rows: ["full"], batch: fullBatch, threads });
+  if ("skipped" in full) return first.engine ? first : full;
+  return { engine: full.engine, rows: [...first.rows, ...full.rows] };
+}
+
 /** CLI entry point. */
 export async function main(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -77,6 +114,7 @@ export async function main(args: string[]): Promise<void> {
     options: {
       size: { type: "string" },
       batch: { type: "string" },
+      "full-batch": { type: "string" },
       repeats: { type: "string" },
       warmup: { type: "string" },
       rows: { type: "string" },
@@ -109,6 +147,11 @@ export async function main(args: string[]): Promise<void> {
     backend: parseBackendName(values.backend),
     threads: threadsFlag,
   });
+  const fullBatch = positiveInt(
+    "full-batch",
+    values["full-batch"] ?? values.batch,
+    FULL_STEP_BATCH[info.name],
+  );
   const threads = threadsFlag ??
     Number(info.device.match(/(\d+) threads?/)?.[1] ?? navigator.hardwareConcurrency);
 
@@ -124,13 +167,14 @@ export async function main(args: string[]): Promise<void> {
   }
 
   const common = { size, batch, warmup, repeats, rows, files };
+  const fullNote = rows.includes("full") && fullBatch !== batch ? ` (full: ${fullBatch})` : "";
   console.log(
-    `bench: MobileNetV2 ${size}px batch ${batch}, ${warmup} warm-up + ${repeats} repeats, rows ${
-      rows.join(",")
-    }`,
+    `bench: MobileNetV2 ${size}px batch ${batch}${fullNote}, ${warmup} warm-up + ${repeats} ` +
+      `repeats, rows ${rows.join(",")}`,
   );
   const tfjsRows = await runTfjsBench({
     ...common,
+    fullBatch,
     fineTuneFrom: values["fine-tune-from"],
     onRow: (r) =>
       console.log(
@@ -150,7 +194,7 @@ export async function main(args: string[]): Promise<void> {
         "note: PyTorch stage 2 always starts at block_13_expand (torchvision features[14])",
       );
     }
-    const r = await runTorchBench({ ...common, threads });
+    const r = await runTorchRows(common, fullBatch, threads);
     if ("skipped" in r) torchSkipped = r.skipped;
     else torch = r;
   }
@@ -159,6 +203,7 @@ export async function main(args: string[]): Promise<void> {
     date: new Date().toISOString(),
     size,
     batch,
+    fullBatch: rows.includes("full") ? fullBatch : undefined,
     repeats,
     warmup,
     machine: `${navigator.hardwareConcurrency} logical CPUs, ${Deno.build.os} ${Deno.build.arch}`,

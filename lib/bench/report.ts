@@ -18,6 +18,8 @@ export interface BenchReport {
   date: string;
   size: number;
   batch: number;
+  /** Batch of the full row when it was measured (it may differ from `batch`). */
+  fullBatch?: number;
   repeats: number;
   warmup: number;
   /** CPU and OS, e.g. "2 CPUs, linux x86_64". */
@@ -69,8 +71,12 @@ export function formatTable(report: BenchReport): string {
     const tb = throughput(b);
     const cell = (r: BenchRow | undefined, f: (r: BenchRow) => number | null, d: number) =>
       r?.error ? `failed: ${r.error.slice(0, 60)}` : num(r && r.wall.length ? f(r) : null, d);
+    const n = (a ?? b)?.images;
+    const label = name !== "prepare" && n !== undefined && n !== report.batch
+      ? `${ROW_LABELS[name]} (batch ${n})`
+      : ROW_LABELS[name];
     lines.push(
-      `| ${ROW_LABELS[name]} | ${cell(a, () => ta, 2)} | ${cell(b, () => tb, 2)} | ${
+      `| ${label} | ${cell(a, () => ta, 2)} | ${cell(b, () => tb, 2)} | ${
         ta != null && tb != null ? (ta / tb).toFixed(2) : "–"
       } | ${cell(a, (r) => median(r.wall), 3)} | ${cell(b, (r) => median(r.wall), 3)} | ${
         cell(a, (r) => median(r.cpu), 2)

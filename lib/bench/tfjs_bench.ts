@@ -19,6 +19,8 @@ import { assertNoGpuErrors } from "../backend.ts";
 export interface TfjsBenchOptions extends BenchWorkload {
   /** First layer fine-tuned in stage 2. Default "block_13_expand" (the training default). */
   fineTuneFrom?: string;
+  /** Images per step of the `full` row (it keeps every activation). Default: `batch`. */
+  fullBatch?: number;
   /** Called after each row (progress). */
   onRow?: (row: BenchRow) => void;
 }
@@ -40,9 +42,12 @@ export async function runTfjsBench(opts: TfjsBenchOptions): Promise<BenchRow[]> 
     );
   }
   const model = await mobileNetV2Classifier({ inputSize: opts.size });
-  const x = tf.randomUniform([opts.batch, opts.size, opts.size, 3], -1, 1, "float32", 1);
-  const y = tf.oneHot(tf.tensor1d(Array.from({ length: opts.batch }, (_, i) => i % 2), "int32"), 2)
-    .toFloat() as tf.Tensor2D;
+  const batchOf = (n: number) => ({
+    x: tf.randomUniform([n, opts.size, opts.size, 3], -1, 1, "float32", 1),
+    y: tf.oneHot(tf.tensor1d(Array.from({ length: n }, (_, i) => i % 2), "int32"), 2)
+      .toFloat() as tf.Tensor2D,
+  });
+  const { x, y } = batchOf(opts.batch);
   try {
     if (opts.rows.includes("inference")) {
       // BatchNorm folded into the convolutions once, as for evaluating a trained model.
@@ -57,13 +62,17 @@ export async function runTfjsBench(opts: TfjsBenchOptions): Promise<BenchRow[]> 
       );
       forward.dispose();
     }
-    const step = (frozen: tf.LayersModel | null, trainable: tf.LayersModel) => {
+    const step = (
+      frozen: tf.LayersModel | null,
+      trainable: tf.LayersModel,
+      data: { x: tf.Tensor; y: tf.Tensor2D },
+    ) => {
       const optimizer = adamW({ learningRate: 1e-4 });
       const work = async () => {
         // The frozen part in inference mode, folded per call (its weights could have changed).
-        const input = frozen ? foldedPredict(frozen, x) : x;
+        const input = frozen ? foldedPredict(frozen, data.x) : data.x;
         try {
-          await trainStep(trainable, optimizer, { x: input, y });
+          await trainStep(trainable, optimizer, { x: input, y: data.y });
           assertNoGpuErrors();
         } finally {
           if (frozen) input.dispose();
@@ -79,9 +88,15 @@ export async function runTfjsBench(opts: TfjsBenchOptions): Promise<BenchRow[]> 
     for (const [name, split] of stages) {
       if (!opts.rows.includes(name)) continue;
       const { frozen, trainable } = split();
-      const s = step(frozen, trainable);
-      add(await measure(name, opts.batch, s.work, m));
-      s.dispose();
+      const n = name === "full" ? opts.fullBatch ?? opts.batch : opts.batch;
+      const data = n === opts.batch ? { x, y } : batchOf(n);
+      const s = step(frozen, trainable, data);
+      try {
+        add(await measure(name, n, s.work, m));
+      } finally {
+        s.dispose();
+        if (data.x !== x) tf.dispose([data.x, data.y]);
+      }
     }
   } finally {
     tf.dispose([x, y]);

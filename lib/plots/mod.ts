@@ -1,6 +1,7 @@
 /**
  * Figures as Vega-Lite v5 specs, rendered headless to SVG and PNG (see `render.ts`): training
- * curves, confusion matrix, ROC, precision-recall, reliability diagram and class balance;
+ * curves, confusion matrix, ROC, precision-recall, reliability diagram, class balance and
+ * accuracy against latency and size;
  * and {@linkcode imageGrid}, labelled image tiles composed into one PNG.
  * Each `...Spec` function only builds the spec; {@linkcode writeFigure} renders and writes
  * `.vl.json`, `.svg` and `.png`; {@linkcode figureBundle} shows it in a notebook.
@@ -53,6 +54,7 @@ export {
   quantile,
   type ShiftFigureOptions,
 } from "./shift.ts";
+export { type TradeoffOptions, type TradeoffPoint, tradeoffSpec } from "./tradeoff.ts";
 export {
   bestEpochOf,
   type HistoryPoint,

@@ -26,6 +26,12 @@ export {
   seedAccuracySpec,
 } from "./answer.ts";
 export { comparisonReading, type PairedTest, pairedTests } from "./compare.ts";
+export {
+  type CohortRocs,
+  comparisonRocs,
+  comparisonSpecs,
+  tradeoffPoints,
+} from "./comparison_figures.ts";
 export { type DataFacts, dataFacts } from "./data_facts.ts";
 export {
   checkpointStats,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { measure, median, parsePeakRssMb } from "../../lib/bench/measure.ts";
 import { benchJson, type BenchReport, formatTable, throughput } from "../../lib/bench/report.ts";
+import { FULL_STEP_BATCH } from "../../lib/bench/main.ts";
 
 Deno.test("median of odd and even counts, unsorted input untouched", () => {
   const xs = [5, 1, 3];
@@ -79,4 +80,28 @@ Deno.test("benchJson summarises each row and marks a missing PyTorch", () => {
   const noTorch = formatTable({ ...report, torch: null, torchSkipped: "PyTorch not importable" });
   assert.match(noTorch, /PyTorch: skipped \(PyTorch not importable\)/);
   assert.match(noTorch, /\| inference \| 10\.67 \| – \| – \|/);
+});
+
+Deno.test("formatTable: a full row measured at its own batch says so in its label", () => {
+  const rows = (images: number) => [
+    { name: "prepare", images: 64, wall: [1], cpu: [1], peakRssMb: 100 },
+    { name: "stage2", images: 32, wall: [2], cpu: [4], peakRssMb: 900 },
+    { name: "full", images, wall: [2], cpu: [4], peakRssMb: 900 },
+  ];
+  const table = formatTable({
+    ...report,
+    fullBatch: 8,
+    tfjs: { engine: "tfjs", rows: rows(8) },
+    torch: { engine: "PyTorch", rows: rows(8) },
+  });
+  // 8 images / 2 s = 4 img/s; the preparation row counts images, not a batch.
+  assert.match(table, /\n\| full training step \(batch 8\) \| 4\.00 \| 4\.00 \| 1\.00 \|/);
+  assert.match(table, /\n\| stage-2 step \(fine-tune top of base\) \| 16\.00 \|/);
+  assert.match(table, /\n\| image preparation \(decode \+ resize\) \| 64\.00 \|/);
+});
+
+Deno.test("every backend has a full-step batch no larger than the default batch", () => {
+  assert.deepEqual(Object.keys(FULL_STEP_BATCH).sort(), ["cpu", "tensorflow", "wasm", "webgpu"]);
+  assert.ok(Object.values(FULL_STEP_BATCH).every((n) => Number.isInteger(n) && n >= 1 && n <= 32));
+  assert.equal(FULL_STEP_BATCH.wasm, 8);
 });

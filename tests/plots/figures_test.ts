@@ -18,6 +18,7 @@ import {
   renderSvg,
   rocSpec,
   svgToPng,
+  tradeoffSpec,
   trainingCurvesSpec,
   VEGA_LITE_SCHEMA,
   vegaLiteBundle,
@@ -50,6 +51,10 @@ const specs: Record<string, VegaLiteSpec> = {
     train: { NORMAL: 10, PNEUMONIA: 30 },
     test: { NORMAL: 5, PNEUMONIA: 5 },
   }),
+  tradeoff: tradeoffSpec([
+    { group: "split A", model: "big", accuracy: 0.97, latencyMs: 50, weightsMb: 9 },
+    { group: "split A", model: "small", accuracy: 0.912, latencyMs: 5, weightsMb: 1.5 },
+  ]),
 };
 
 /** Text content of the SVG's <text> elements (multi-line ones: their <tspan> lines joined by "|"). */
@@ -80,6 +85,10 @@ Deno.test("figures render SVG with their labels", async () => {
   assert.ok(train.includes("stage 2 (fine-tune)"));
   const balance = await texts("class_balance");
   assert.ok(balance.includes("30|75%") && balance.includes("5|50%"), balance.join(", "));
+  const tradeoff = await texts("tradeoff");
+  for (const label of ["0.970", "0.912", "split A", "weights, MB", "big", "small"]) {
+    assert.ok(tradeoff.includes(label), `${label} in ${tradeoff.join(", ")}`);
+  }
 });
 
 Deno.test("confusion matrix: counts, row percentages, white text on dark cells", async () => {
