@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The workspace root (the folder holding `deno.json`). */
@@ -16,6 +16,15 @@ export const WORKSPACE_ROOT: string = resolve(fileURLToPath(new URL("..", import
 /** `path` made absolute against the workspace root (an absolute path stays as it is). */
 export function fromWorkspace(path: string): string {
   return resolve(WORKSPACE_ROOT, path);
+}
+
+/**
+ * `path` relative to the workspace root (`../data` for a sibling folder), as files meant to be
+ * committed store locations, so they name no machine's absolute paths; read them back with
+ * {@linkcode fromWorkspace}.
+ */
+export function toWorkspace(path: string): string {
+  return relative(WORKSPACE_ROOT, resolve(path)) || ".";
 }
 
 function pick(flag: string | undefined, envName: string, fallback: string): string {

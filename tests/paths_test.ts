@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { join, resolve } from "node:path";
-import { cacheDir, dataRoot, fromWorkspace, weightsDir, WORKSPACE_ROOT } from "../lib/paths.ts";
+import {
+  cacheDir,
+  dataRoot,
+  fromWorkspace,
+  toWorkspace,
+  weightsDir,
+  WORKSPACE_ROOT,
+} from "../lib/paths.ts";
 
 /** Runs `fn` with `CXR_DATA_DIR` set to `value` (unset when undefined), in directory `cwd`. */
 function withDataEnv(value: string | undefined, cwd: string, fn: () => void): void {
@@ -20,6 +27,12 @@ Deno.test("WORKSPACE_ROOT is the folder holding deno.json", () => {
   assert.ok(Deno.statSync(join(WORKSPACE_ROOT, "deno.json")).isFile);
   assert.equal(fromWorkspace("a/b"), join(WORKSPACE_ROOT, "a/b"));
   assert.equal(fromWorkspace("/x/y"), "/x/y");
+  assert.equal(toWorkspace(join(WORKSPACE_ROOT, "..", "shared", "d")), "../shared/d");
+  assert.equal(toWorkspace(join(WORKSPACE_ROOT, "outputs")), "outputs");
+  assert.equal(toWorkspace(WORKSPACE_ROOT), ".");
+  for (const p of ["/x/y", join(WORKSPACE_ROOT, "a/b")]) {
+    assert.equal(fromWorkspace(toWorkspace(p)), p);
+  }
 });
 
 Deno.test("a relative variable counts from the root, a relative flag from the current directory", () => {

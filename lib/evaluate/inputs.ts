@@ -15,7 +15,7 @@ import {
   readSplit,
   scanDataset,
 } from "../data/mod.ts";
-import { dataRoot as defaultDataRoot } from "../paths.ts";
+import { dataRoot as defaultDataRoot, fromWorkspace } from "../paths.ts";
 import type { SplitCounts } from "../plots/mod.ts";
 import { exists } from "../util/fs.ts";
 
@@ -77,9 +77,10 @@ export interface EvaluationInputs {
 export async function loadInputs(args: InputArgs): Promise<EvaluationInputs> {
   const { runDir, split } = args;
   const config = await readJson<ExperimentConfig>(join(runDir, "config.json"), "run config");
-  // The run's own data root, unless it has moved (another machine): then the default.
-  const root = args.dataRoot ??
-    (config.dataRoot && await exists(config.dataRoot) ? config.dataRoot : defaultDataRoot());
+  // The run's own data root (stored relative to the workspace), unless it has moved (another
+  // machine): then the default.
+  const stored = config.dataRoot ? fromWorkspace(config.dataRoot) : "";
+  const root = args.dataRoot ?? (stored && await exists(stored) ? stored : defaultDataRoot());
   const modelDir = await checkpointDir(runDir, config);
   const { rows: allRows, counts, val } = await splitRows(split, runDir, root, args.print);
   if (allRows.length === 0) fail(`split '${split}' of ${runDir} is empty; nothing to evaluate`);

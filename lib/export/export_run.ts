@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { prepareCache, readSplit } from "../data/mod.ts";
 import { predictProbabilities } from "../evaluate/mod.ts";
 import { loadModel } from "../models/mod.ts";
-import { dataRoot as defaultDataRoot } from "../paths.ts";
+import { dataRoot as defaultDataRoot, fromWorkspace } from "../paths.ts";
 import { openRun } from "../predict/mod.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../util/atomic.ts";
 import { exists } from "../util/fs.ts";
@@ -114,10 +114,9 @@ export async function exportRun(opts: ExportOptions): Promise<ExportResult> {
     );
     let check: Float16Check | undefined;
     if (opts.float16) {
-      const root = opts.dataRoot ??
-        (run.config.dataRoot && await exists(run.config.dataRoot)
-          ? run.config.dataRoot
-          : defaultDataRoot());
+      // Stored relative to the workspace (older runs: absolute); the default if it has moved.
+      const stored = run.config.dataRoot ? fromWorkspace(run.config.dataRoot) : "";
+      const root = opts.dataRoot ?? (stored && await exists(stored) ? stored : defaultDataRoot());
       check = await float16Check(
         run.model,
         opts.outDir,

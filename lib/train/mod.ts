@@ -17,7 +17,14 @@
  */
 export { trainRun } from "./run.ts";
 export type { TrainRunOptions, TrainRunResult } from "./run.ts";
-export { assertSameConfig, buildModel, configDiff, prepareData, trainingMode } from "./prepare.ts";
+export {
+  assertSameConfig,
+  buildModel,
+  configDiff,
+  prepareData,
+  storedConfig,
+  trainingMode,
+} from "./prepare.ts";
 export type { RunData } from "./prepare.ts";
 export { planStages, remainingStages, runStage, stageSources } from "./stage.ts";
 export type { RunStageArgs, StagePlan, StageSources, StageSourcesArgs } from "./stage.ts";

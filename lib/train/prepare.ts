@@ -8,6 +8,7 @@ import type * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import type { ExperimentConfig } from "../config.ts";
 import { CxrError, fail } from "../errors.ts";
+import { toWorkspace } from "../paths.ts";
 import {
   type ImageCache,
   type ManifestRow,
@@ -42,6 +43,15 @@ export function configDiff(a: ExperimentConfig, b: ExperimentConfig): string | n
     }
   }
   return null;
+}
+
+/**
+ * The config as `config.json` stores it: data and weights locations relative to the workspace
+ * root (a committed run names no machine's folders; {@linkcode configDiff} ignores them).
+ */
+export function storedConfig(config: ExperimentConfig): ExperimentConfig {
+  const rel = (p: string) => (p ? toWorkspace(p) : p);
+  return { ...config, dataRoot: rel(config.dataRoot), weightsDir: rel(config.weightsDir) };
 }
 
 /** Throws when `runDir` already holds a run of another experiment than `config`. */
@@ -116,7 +126,7 @@ export async function prepareData(
   const scan = await exists(join(paths.splits, "train.csv"))
     ? null
     : await scanDataset(config.dataRoot, { progress: false });
-  await writeJsonAtomic(paths.config, config);
+  await writeJsonAtomic(paths.config, storedConfig(config));
   const split = await runSplit(config, paths.splits, scan, options.print);
   const images = await prepareCache({
     dataRoot: config.dataRoot,
@@ -168,7 +178,7 @@ async function runSplit(
     ...(config.split === "official" ? { officialVal: config.officialVal } : {}),
     ...(config.split !== "paper" ? { patientKey: config.patientKey } : {}),
     targetFractions: config.fractions,
-    dataRoot: config.dataRoot,
+    dataRoot: toWorkspace(config.dataRoot),
     skipped: scan.skipped,
   });
   print(
