@@ -24,6 +24,11 @@ export interface NamedPr {
 export interface CurveOptions {
   /** Title. Default "ROC curve" / "Precision-recall curve". */
   title?: string;
+  /**
+   * Where the legend goes: in a corner of the plot, or under it (for long model names, which
+   * would cover the curves and the axis). Default "inside".
+   */
+  legend?: "inside" | "below";
 }
 
 const SIZE = { width: 340, height: 300 };
@@ -79,7 +84,13 @@ export function rocSpec(
           x: unit("fpr", "false positive rate (1 - specificity)"),
           y: unit("tpr", "true positive rate (sensitivity)"),
           order: { field: "order", type: "quantitative" },
-          color: { field: "model", type: "nominal", legend },
+          color: {
+            field: "model",
+            type: "nominal",
+            legend: opts.legend === "below"
+              ? { ...legend, orient: "bottom", direction: "vertical" }
+              : legend,
+          },
         },
       },
       ...(markers.length === 0 ? [] : [{

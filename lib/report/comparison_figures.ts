@@ -6,6 +6,7 @@
  * @module
  */
 import { rocAuc, rocCurve } from "../metrics/mod.ts";
+import { MODEL_DISPLAY_NAMES, type ModelName } from "../models/names.ts";
 import {
   type NamedRoc,
   rocSpec,
@@ -16,18 +17,11 @@ import {
 import {
   type Cohort,
   cohortLabel,
-  MODEL_LABELS,
   protocolEval,
   readEvalPredictions,
   type RunRecord,
   sameCohort,
 } from "./runs.ts";
-
-/** Legend names short enough for the ROC figure's legend. */
-const SHORT_NAMES: Readonly<Record<string, string>> = {
-  mobilenetv2: "MobileNetV2",
-  baseline: "baseline CNN",
-};
 
 /** Both models' ROC curves for one cohort and seed. */
 export interface CohortRocs {
@@ -39,7 +33,7 @@ export interface CohortRocs {
 }
 
 /** The cohorts, in first-seen order, where every one of `models` has an evaluated run. */
-function sharedCohorts(runs: readonly RunRecord[], models: readonly string[]): Cohort[] {
+function sharedCohorts(runs: readonly RunRecord[], models: readonly ModelName[]): Cohort[] {
   const found: Cohort[] = [];
   for (const r of runs) {
     const c = protocolEval(r)?.cohort;
@@ -50,7 +44,7 @@ function sharedCohorts(runs: readonly RunRecord[], models: readonly string[]): C
 }
 
 /** Evaluated runs of `model` in `cohort`. */
-function runsOf(runs: readonly RunRecord[], model: string, cohort: Cohort): RunRecord[] {
+function runsOf(runs: readonly RunRecord[], model: ModelName, cohort: Cohort): RunRecord[] {
   return runs.filter((r) => {
     const p = protocolEval(r);
     return r.config.model === model && p !== undefined && sameCohort(p.cohort, cohort);
@@ -58,8 +52,8 @@ function runsOf(runs: readonly RunRecord[], model: string, cohort: Cohort): RunR
 }
 
 /** The seeds every one of `models` ran in `cohort`, ascending. */
-function commonSeeds(runs: readonly RunRecord[], models: readonly string[], cohort: Cohort) {
-  const seedsOf = (m: string) => new Set(runsOf(runs, m, cohort).map((r) => r.config.seed));
+function commonSeeds(runs: readonly RunRecord[], models: readonly ModelName[], cohort: Cohort) {
+  const seedsOf = (m: ModelName) => new Set(runsOf(runs, m, cohort).map((r) => r.config.seed));
   return [...seedsOf(models[0])].filter((s) => models.every((m) => seedsOf(m).has(s)))
     .sort((a, b) => a - b);
 }
@@ -70,7 +64,7 @@ function commonSeeds(runs: readonly RunRecord[], models: readonly string[], coho
  */
 export async function comparisonRocs(
   runs: readonly RunRecord[],
-  models: readonly string[] = ["mobilenetv2", "baseline"],
+  models: readonly ModelName[] = ["mobilenetv2", "baseline"],
 ): Promise<CohortRocs[]> {
   const out: CohortRocs[] = [];
   for (const cohort of sharedCohorts(runs, models)) {
@@ -83,7 +77,7 @@ export async function comparisonRocs(
       const rows = await readEvalPredictions(protocolEval(run)!.eval);
       const y = rows.map((r) => r.label);
       const p = rows.map((r) => r.prob);
-      curves.push({ name: SHORT_NAMES[model] ?? model, curve: rocCurve(y, p), auc: rocAuc(y, p) });
+      curves.push({ name: MODEL_DISPLAY_NAMES[model], curve: rocCurve(y, p), auc: rocAuc(y, p) });
     }
     out.push({ cohort, seed, title: `${cohortLabel(cohort)}, seed ${seed}`, curves });
   }
@@ -98,7 +92,7 @@ export async function comparisonRocs(
  */
 export function tradeoffPoints(
   runs: readonly RunRecord[],
-  models: readonly string[] = ["mobilenetv2", "baseline"],
+  models: readonly ModelName[] = ["mobilenetv2", "baseline"],
 ): TradeoffPoint[] {
   const points: TradeoffPoint[] = [];
   for (const cohort of sharedCohorts(runs, models)) {
@@ -111,7 +105,7 @@ export function tradeoffPoints(
       const accs = rs.map((r) => protocolEval(r)!.eval.metrics.accuracy);
       points.push({
         group: cohortLabel(cohort),
-        model: MODEL_LABELS[model] ?? model,
+        model: MODEL_DISPLAY_NAMES[model],
         accuracy: accs.reduce((a, b) => a + b, 0) / accs.length,
         latencyMs: eff.latencyMs,
         weightsMb: eff.weightsBytes / 1e6,
@@ -129,10 +123,10 @@ export function tradeoffPoints(
  */
 export async function comparisonSpecs(
   runs: readonly RunRecord[],
-  models: readonly string[] = ["mobilenetv2", "baseline"],
+  models: readonly ModelName[] = ["mobilenetv2", "baseline"],
 ): Promise<VegaLiteSpec[]> {
   const rocs = (await comparisonRocs(runs, models)).map((r) =>
-    rocSpec(r.curves, { title: `ROC, ${r.title}` })
+    rocSpec(r.curves, { title: `ROC, ${r.title}`, legend: "below" })
   );
   const points = tradeoffPoints(runs, models);
   return points.length > 0 ? [...rocs, tradeoffSpec(points)] : rocs;

@@ -56,7 +56,7 @@ Deno.test("comparisonRocs: both models' curves on the first common seed, only wh
     assert.equal(rocs[0].cohort.protocol, "paper");
     assert.equal(rocs[0].seed, 1);
     assert.match(rocs[0].title, /seed 1$/);
-    assert.deepEqual(rocs[0].curves.map((c) => c.name), ["MobileNetV2", "baseline CNN"]);
+    assert.deepEqual(rocs[0].curves.map((c) => c.name), ["MobileNetV2", "baseline CNN (stand-in)"]);
     // All right: AUC 1. Baseline: negative 0 scores 0.8, tied with all 5 positives -> 22.5/25.
     assert.equal(rocs[0].curves[0].auc, 1);
     assert.ok(Math.abs(rocs[0].curves[1].auc - 0.9) < 1e-12);
