@@ -3,7 +3,8 @@
  * as a MIME bundle for `Deno.jupyter.display`; charts come as bundles from lib/plots
  * (`figureBundle`) and go through the same {@linkcode show}.
  * Outside a kernel (scripts, tests) `show` prints the bundle's text/plain instead, so notebook
- * code also runs as a plain script.
+ * code also runs as a plain script. A {@linkcode liveDisplay} is one output replaced in place
+ * (training's live history table).
  *
  * @module
  */
@@ -52,6 +53,16 @@ export function markdownBundle(markdown: string): MediaBundle {
   return { "text/markdown": markdown, "text/plain": markdown };
 }
 
+/** The part of `Deno.jupyter` the display helpers use (tests pass a stand-in). */
+export interface JupyterApi {
+  display(
+    obj: unknown,
+    options?: { raw?: boolean; display_id?: string; update?: boolean },
+  ): unknown;
+  /** Sends a raw message (an output with metadata, which `display` cannot carry). */
+  broadcast?(msgType: string, content: Record<string, unknown>): unknown;
+}
+
 /** Options for {@linkcode show}. */
 export interface ShowOptions {
   /** Id that later `update: true` calls target. Default: none. */
@@ -60,12 +71,14 @@ export interface ShowOptions {
   update?: boolean;
   /** Output metadata per MIME type, e.g. `{ "image/png": { width: 400 } }`. Default: none. */
   metadata?: Record<string, unknown>;
+  /** The kernel to display in. Default: {@linkcode jupyterKernel}. */
+  jupyter?: JupyterApi;
 }
 
 /** Displays a bundle in the notebook, or prints its text/plain outside a kernel. */
 export async function show(bundle: MediaBundle, opts: ShowOptions = {}): Promise<void> {
-  const jupyter = kernelApi();
-  if (jupyter && opts.metadata) {
+  const jupyter = opts.jupyter ?? jupyterKernel();
+  if (jupyter?.broadcast && opts.metadata) {
     // `display` sends no metadata; the raw message does.
     await jupyter.broadcast(opts.update ? "update_display_data" : "display_data", {
       data: bundle,
@@ -99,24 +112,32 @@ export function showMarkdown(markdown: string): Promise<void> {
 
 /** An output that can be replaced in place (live progress, a growing chart). */
 export interface LiveDisplay {
+  /** Whether a notebook kernel shows it; elsewhere each update prints its text/plain. */
+  readonly available: boolean;
   /** Shows `bundle`: the first call adds the output, later calls replace it. */
   update(bundle: MediaBundle): Promise<void>;
 }
 
-/** Creates a {@linkcode LiveDisplay} with a fresh display id. */
-export function liveDisplay(): LiveDisplay {
+/**
+ * Creates a {@linkcode LiveDisplay} with a fresh display id, in `options.jupyter` (default:
+ * {@linkcode jupyterKernel}).
+ */
+export function liveDisplay(options: { jupyter?: JupyterApi } = {}): LiveDisplay {
+  const jupyter = options.jupyter ?? jupyterKernel();
   const displayId = `cxr-${crypto.randomUUID()}`;
   let shown = false;
   return {
+    available: jupyter !== undefined,
     async update(bundle) {
-      await show(bundle, { displayId, update: shown });
+      const update = shown;
       shown = true;
+      await show(bundle, { displayId, update, jupyter });
     },
   };
 }
 
 /** `Deno.jupyter` inside a kernel; undefined elsewhere (where even reading it throws). */
-function kernelApi(): typeof Deno.jupyter | undefined {
+export function jupyterKernel(): JupyterApi | undefined {
   try {
     return typeof Deno.jupyter?.display === "function" ? Deno.jupyter : undefined;
   } catch {

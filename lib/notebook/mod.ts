@@ -1,7 +1,9 @@
 /**
- * What notebooks import: their parameters (set by `deno task reproduce`, with defaults for
- * interactive use) and display helpers for tables, images and Markdown; `show` also displays
- * chart bundles from lib/plots (`show(figureBundle(figure))`).
+ * Everything notebooks take from this folder, and the only module of it they import: their
+ * parameters (set by `deno task reproduce`, with defaults for interactive use), display helpers
+ * for tables, images, Markdown and charts (`showChart`), and each notebook's helpers (data
+ * exploration, augmentation previews, the runs a notebook trains or reads, metric tables, the
+ * official test set's shift).
  *
  * @example
  * ```ts
@@ -36,3 +38,51 @@ export {
   tableBundle,
   type TableOptions,
 } from "./display.ts";
+export { type AugmentationPreview, augmentationPreview } from "./augmentation.ts";
+export {
+  duplicateTable,
+  imageSizeSpec,
+  imagesPerPatientSpec,
+  isSquashed224,
+  officialFolders,
+  patientTable,
+  sampleGrid,
+  type SampleGridOptions,
+  sampleRows,
+  sizeTable,
+  splitCounts,
+} from "./explore.ts";
+export {
+  grayPng,
+  type GridRow,
+  imageGrid,
+  type ImageGridOptions,
+  previewPng,
+  showChart,
+  showFigureFiles,
+} from "./figures.ts";
+export {
+  cellConfig,
+  cellRunDir,
+  type EvaluatedRun,
+  evaluatedRun,
+  notebookCells,
+  notebookConfig,
+  runDirOf,
+  type TrainedRun,
+  trainedRun,
+} from "./runs.ts";
+export { classificationRows, confusionRows, perSeedRows, scalarRows } from "./tables.ts";
+export {
+  camMassFigure,
+  camMassTable,
+  GROUP_ORDER,
+  probabilityFigure,
+  type ProbabilityGroups,
+  probabilityGroups,
+  probabilityTable,
+  type ShiftRun,
+  shiftRun,
+  shown,
+  statsFigure,
+} from "./shift.ts";

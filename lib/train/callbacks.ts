@@ -2,7 +2,7 @@
  * What happens between epochs, as tfjs-layers' callbacks: the training loop (stage.ts) calls a
  * {@linkcode CallbackList} at the start of each epoch, after each batch and at the end of each
  * epoch, and everything else (early stopping, the best checkpoint, restoring its weights at the
- * end of a stage, the log line, a live table in Jupyter, a progress bar) is a callback. Their
+ * end of a stage, the log line, a live table in a notebook, a progress bar) is a callback. Their
  * state is plain JSON so a run can save and resume it.
  *
  * @module
@@ -11,6 +11,7 @@ import type * as tf from "@tensorflow/tfjs";
 import type { Monitor } from "../config.ts";
 import { loadModel, saveModel } from "../models/mod.ts";
 import { replaceDir } from "../util/atomic.ts";
+import type { LiveDisplay, MediaBundle } from "../notebook/display.ts";
 import { type Progress, progress } from "../util/progress.ts";
 import type { HistoryRow } from "./history.ts";
 
@@ -207,16 +208,30 @@ export class ProgressBar implements TrainCallback {
   }
 }
 
+/** The history so far as a notebook table under a status line. */
+export function historyBundle(rows: readonly HistoryRow[], status: string): MediaBundle {
+  const head = "<tr><th>epoch</th><th>stage</th><th>loss</th><th>accuracy</th>" +
+    "<th>val_loss</th><th>val_accuracy</th><th>lr</th><th>s</th><th>img/s</th></tr>";
+  const body = rows.map((r) =>
+    `<tr><td>${r.epoch}</td><td>${r.stage}</td><td>${r.loss.toFixed(4)}</td>` +
+    `<td>${r.accuracy.toFixed(4)}</td><td>${r.val_loss.toFixed(4)}</td>` +
+    `<td>${r.val_accuracy.toFixed(4)}</td><td>${r.lr}</td><td>${r.seconds.toFixed(1)}</td>` +
+    `<td>${r.img_per_s.toFixed(1)}</td></tr>`
+  ).join("");
+  return { "text/plain": status, "text/html": `<p>${status}</p><table>${head}${body}</table>` };
+}
+
 /**
- * The history table in a Jupyter notebook: redrawn after each epoch, and with a status line at
- * most every `intervalMs` during one.
+ * The history table in a notebook (a {@linkcode LiveDisplay}): redrawn after each epoch, and
+ * with a status line at most every `intervalMs` during one. Does nothing outside a kernel.
  */
 export class NotebookDisplay implements TrainCallback {
   #begin: EpochBegin | null = null;
   #shown = 0;
+  #pending: Promise<void> = Promise.resolve();
   /** `history`: the rows so far (read at each redraw). `intervalMs`: default 2000. */
   constructor(
-    readonly display: JupyterDisplay,
+    readonly display: LiveDisplay,
     readonly history: () => readonly HistoryRow[],
     readonly intervalMs = 2000,
   ) {}
@@ -230,60 +245,17 @@ export class NotebookDisplay implements TrainCallback {
       return;
     }
     this.#shown = performance.now();
-    this.display.update(this.history(), `${begin.label}: ${done}/${begin.examples} images`);
+    this.#redraw(`${begin.label}: ${done}/${begin.examples} images`);
   }
-  onEpochEnd(end: EpochEnd): void {
+  async onEpochEnd(end: EpochEnd): Promise<void> {
+    if (!this.display.available) return;
     const total = this.#begin?.totalEpochs ?? end.row.epoch;
-    this.display.update(this.history(), `epoch ${end.row.epoch}/${total}, stage ${end.row.stage}`);
+    this.#redraw(`epoch ${end.row.epoch}/${total}, stage ${end.row.stage}`);
+    await this.#pending;
   }
-}
-
-/** The part of `Deno.jupyter` used here. */
-export interface JupyterApi {
-  display(
-    obj: unknown,
-    options?: { raw?: boolean; display_id?: string; update?: boolean },
-  ): unknown;
-}
-
-/** Live history table in a Jupyter notebook (Deno kernel); a no-op elsewhere. */
-export class JupyterDisplay {
-  readonly #jupyter: JupyterApi | undefined;
-  readonly #id = `cxr-train-${crypto.randomUUID()}`;
-  #shown = false;
-  /** `jupyter`: the notebook API; default `Deno.jupyter` when the kernel provides it. */
-  constructor(jupyter?: JupyterApi) {
-    if (jupyter) {
-      this.#jupyter = jupyter;
-      return;
-    }
-    try {
-      this.#jupyter = (Deno as unknown as { jupyter?: JupyterApi }).jupyter;
-    } catch {
-      // Deno's getter throws outside the `deno jupyter` kernel.
-      this.#jupyter = undefined;
-    }
-  }
-  /** Whether a notebook kernel is present. */
-  get available(): boolean {
-    return this.#jupyter !== undefined;
-  }
-  /** Shows (first call) or updates (later calls) the table of `rows` with a status line. */
-  update(rows: readonly HistoryRow[], status: string): void {
-    if (!this.#jupyter) return;
-    const head = "<tr><th>epoch</th><th>stage</th><th>loss</th><th>accuracy</th>" +
-      "<th>val_loss</th><th>val_accuracy</th><th>lr</th><th>s</th><th>img/s</th></tr>";
-    const body = rows.map((r) =>
-      `<tr><td>${r.epoch}</td><td>${r.stage}</td><td>${r.loss.toFixed(4)}</td>` +
-      `<td>${r.accuracy.toFixed(4)}</td><td>${r.val_loss.toFixed(4)}</td>` +
-      `<td>${r.val_accuracy.toFixed(4)}</td><td>${r.lr}</td><td>${r.seconds.toFixed(1)}</td>` +
-      `<td>${r.img_per_s.toFixed(1)}</td></tr>`
-    ).join("");
-    const bundle = {
-      "text/plain": status,
-      "text/html": `<p>${status}</p><table>${head}${body}</table>`,
-    };
-    this.#jupyter.display(bundle, { raw: true, display_id: this.#id, update: this.#shown });
-    this.#shown = true;
+  /** Batches cannot wait for the kernel: redraws queue, and the epoch's end waits for them. */
+  #redraw(status: string): void {
+    const bundle = historyBundle(this.history(), status);
+    this.#pending = this.#pending.then(() => this.display.update(bundle));
   }
 }

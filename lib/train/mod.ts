@@ -63,8 +63,8 @@ export {
   EpochEnd,
   EpochLog,
   formatEpoch,
+  historyBundle,
   improves,
-  JupyterDisplay,
   NotebookDisplay,
   ProgressBar,
   RestoreBest,
@@ -73,7 +73,6 @@ export type {
   CheckpointState,
   EarlyStoppingState,
   EpochBegin,
-  JupyterApi,
   TrainCallback,
 } from "./callbacks.ts";
 export { HISTORY_COLUMNS, historyCsv, writeHistory } from "./history.ts";

@@ -18,6 +18,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { checkpointBasename, type ExperimentConfig } from "../config.ts";
 import { splitAt } from "../models/mod.ts";
+import { type LiveDisplay, liveDisplay } from "../notebook/display.ts";
 import { AdamW, EXCLUDE_NOTHING } from "../optim/mod.ts";
 import { withRunLock } from "../util/lock.ts";
 import { Rng } from "../util/rng.ts";
@@ -26,7 +27,6 @@ import {
   CallbackList,
   EarlyStopping,
   EpochLog,
-  JupyterDisplay,
   NotebookDisplay,
   ProgressBar,
   RestoreBest,
@@ -134,7 +134,7 @@ async function train(options: TrainRunOptions): Promise<TrainRunResult> {
     log,
     checkpoint: new BestCheckpoint(paths.best, config.monitor, state.checkpoint, model),
     features: frozenFeatures(config, model, data),
-    display: options.jupyter === false ? null : new JupyterDisplay(),
+    display: options.jupyter === false ? null : liveDisplay(),
   };
   for (const plan of todo) await trainStage(run, plan);
   const best = run.checkpoint.state;
@@ -163,7 +163,8 @@ interface RunContext {
   log: (line: string) => Promise<void>;
   checkpoint: BestCheckpoint;
   features: FeatureCache | null;
-  display: JupyterDisplay | null;
+  /** Where the live history table goes; null for none. */
+  display: LiveDisplay | null;
 }
 
 /** The frozen-feature cache when the config asks for one (MobileNetV2 only). */

@@ -47,3 +47,15 @@ Deno.test("notebooks: the six, valid, Deno kernel, parameters in the first code 
     }
   }
 });
+
+Deno.test("notebooks import lib/ only through an area's mod.ts or a top-level module", async () => {
+  for (const name of EXPECTED) {
+    const nb = await readNotebook(join(DIR, name));
+    const source = nb.cells.filter((c) => c.cell_type === "code").map(cellSource).join("\n");
+    const paths = [...source.matchAll(/from\s+"(\.\.\/lib\/[^"]+)"/g)].map((m) => m[1]);
+    assert.ok(paths.length > 0, name);
+    for (const path of paths) {
+      assert.match(path, /^\.\.\/lib\/([a-z_]+\/mod|[a-z_]+)\.ts$/, `${name}: ${path}`);
+    }
+  }
+});

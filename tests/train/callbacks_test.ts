@@ -7,12 +7,13 @@ import {
   EpochEnd,
   EpochLog,
   formatEpoch,
+  historyBundle,
   improves,
-  JupyterDisplay,
   NotebookDisplay,
   RestoreBest,
   type TrainCallback,
 } from "../../lib/train/callbacks.ts";
+import { liveDisplay } from "../../lib/notebook/display.ts";
 import { tinyModel } from "./_fixtures.ts";
 import type { HistoryRow } from "../../lib/train/history.ts";
 import { historyCsv } from "../../lib/train/history.ts";
@@ -94,21 +95,23 @@ Deno.test("history CSV and epoch line", () => {
   );
 });
 
-Deno.test("JupyterDisplay shows once, then updates the same display id", () => {
+Deno.test("the history table shows once, then updates the same display id", async () => {
   const calls: { bundle: Record<string, string>; options: Record<string, unknown> }[] = [];
-  const display = new JupyterDisplay({
-    display: (bundle, options) =>
-      calls.push({ bundle: bundle as Record<string, string>, options: options! }),
+  const display = liveDisplay({
+    jupyter: {
+      display: (bundle, options) =>
+        calls.push({ bundle: bundle as Record<string, string>, options: options! }),
+    },
   });
   assert.ok(display.available);
-  display.update([row(1, 0.5)], "epoch 1/2");
-  display.update([row(1, 0.5), row(2, 0.75)], "epoch 2/2");
+  await display.update(historyBundle([row(1, 0.5)], "epoch 1/2"));
+  await display.update(historyBundle([row(1, 0.5), row(2, 0.75)], "epoch 2/2"));
   assert.equal(calls.length, 2);
   assert.equal(calls[0].options.update, false);
   assert.equal(calls[1].options.update, true);
   assert.equal(calls[0].options.display_id, calls[1].options.display_id);
   assert.match(calls[1].bundle["text/html"], /<td>0\.7500<\/td>/);
-  assert.equal(new JupyterDisplay().available, false); // not inside a kernel
+  assert.equal(liveDisplay().available, false); // not inside a kernel
 });
 
 const BEGIN = { epoch: 2, stage: 1, totalEpochs: 5, examples: 16, label: "epoch 2/5 stage 1" };
@@ -185,8 +188,10 @@ Deno.test("EpochLog writes the epoch line with the notes; NotebookDisplay redraw
   const lines: string[] = [];
   const statuses: string[] = [];
   const history = [row(1, 0.5), row(2, 0.75)];
-  const display = new JupyterDisplay({
-    display: (bundle) => statuses.push((bundle as Record<string, string>)["text/plain"]),
+  const display = liveDisplay({
+    jupyter: {
+      display: (bundle) => statuses.push((bundle as Record<string, string>)["text/plain"]),
+    },
   });
   const list = new CallbackList([
     new EpochLog((line) => void lines.push(line)),
@@ -200,4 +205,17 @@ Deno.test("EpochLog writes the epoch line with the notes; NotebookDisplay redraw
   await list.onEpochEnd(end);
   assert.deepEqual(lines, [formatEpoch(row(2, 0.75), 5, "(best, saved) (x)")]);
   assert.deepEqual(statuses, ["epoch 2/5 stage 1: 8/16 images", "epoch 2/5, stage 1"]);
+  // Outside a kernel the table is not printed (the log line says it all).
+  const quiet = new NotebookDisplay(liveDisplay(), () => history, 0);
+  const printed: unknown[] = [];
+  const log = console.log;
+  console.log = (...args: unknown[]) => void printed.push(...args);
+  try {
+    quiet.onEpochBegin(BEGIN);
+    quiet.onBatchEnd(8, 8);
+    await quiet.onEpochEnd(end);
+  } finally {
+    console.log = log;
+  }
+  assert.deepEqual(printed, []);
 });

@@ -4,7 +4,7 @@
  * kernel, whose working directory is the notebook's folder), checked in one `deno check` run,
  * and every error location is mapped back to notebook, cell and line.
  *
- * `deno run -A lib/check_notebooks.ts [--notebooks DIR] [FILE.ipynb ...]` (part of
+ * `deno run -A lib/cli/check_notebooks.ts [--notebooks DIR] [FILE.ipynb ...]` (part of
  * `deno task check`).
  *
  * @module
@@ -13,10 +13,10 @@ import { readdir, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { fail } from "./errors.ts";
-import { cellSource, type Notebook, readNotebook } from "./jupyter/nbformat.ts";
-import { WORKSPACE_ROOT } from "./paths.ts";
-import { userErrorExitCode } from "./cli/exit.ts";
+import { fail } from "../errors.ts";
+import { cellSource, type Notebook, readNotebook } from "../jupyter/nbformat.ts";
+import { WORKSPACE_ROOT } from "../paths.ts";
+import { userErrorExitCode } from "./exit.ts";
 
 /** Code cells joined into one module, and where each of its lines came from. */
 export interface JoinedCells {
@@ -119,7 +119,7 @@ async function main(args: string[]): Promise<number> {
     options: { notebooks: { type: "string" }, help: { type: "boolean", short: "h" } },
   });
   if (values.help) {
-    console.log("usage: deno run -A lib/check_notebooks.ts [--notebooks DIR] [FILE.ipynb ...]");
+    console.log("usage: deno run -A lib/cli/check_notebooks.ts [--notebooks DIR] [FILE.ipynb ...]");
     return 0;
   }
   let paths = positionals.map((p) => resolve(p));
@@ -152,6 +152,6 @@ if (import.meta.main) {
   try {
     Deno.exit(await main(Deno.args));
   } catch (err) {
-    Deno.exit(userErrorExitCode(err, "deno run -A lib/check_notebooks.ts --help"));
+    Deno.exit(userErrorExitCode(err, "deno run -A lib/cli/check_notebooks.ts --help"));
   }
 }

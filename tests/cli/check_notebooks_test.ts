@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { checkNotebooks, joinCodeCells, mapLocations } from "../lib/check_notebooks.ts";
-import { codeCell, markdownCell, newNotebook, writeNotebook } from "../lib/jupyter/nbformat.ts";
+import { checkNotebooks, joinCodeCells, mapLocations } from "../../lib/cli/check_notebooks.ts";
+import { codeCell, markdownCell, newNotebook, writeNotebook } from "../../lib/jupyter/nbformat.ts";
 
 const nb = newNotebook([
   markdownCell("# T"),
