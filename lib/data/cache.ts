@@ -52,8 +52,13 @@ export interface PrepareOptions extends CacheLocation, DecodeOptions {
   skipped?: readonly SkippedFile[];
   /** Decodes in flight. Default: 4. */
   concurrency?: number;
-  /** Images between index checkpoints. Default: 500. */
+  /**
+   * Images between index checkpoints (a kill loses at most the images since the last one).
+   * Default: 64.
+   */
   checkpointEvery?: number;
+  /** Seconds after which a checkpoint is due however few images it adds. Default: 5. */
+  checkpointSeconds?: number;
   /** Show progress. Default: true. */
   progress?: boolean;
   /** Stops the build (after a checkpoint) and rejects with a CxrError. */
@@ -185,7 +190,9 @@ async function build(
   else await truncate(binPath, index.count * record);
   const file = await Deno.open(binPath, { write: true, append: true });
   const bar = opts.progress === false ? null : progress(`prepare ${opts.size}px`, todo.length);
-  const every = opts.checkpointEvery ?? 500;
+  const every = opts.checkpointEvery ?? 64;
+  const dueMs = 1000 * (opts.checkpointSeconds ?? 5);
+  let last = performance.now();
   let pending: Record<string, number> = {};
   let pendingFailed: Record<string, SkippedFile> = {};
   const unreadable: SkippedFile[] = []; // not kept in the index: a later run retries them
@@ -204,6 +211,7 @@ async function build(
     pending = {};
     pendingFailed = {};
     since = 0;
+    last = performance.now();
     await writeJsonAtomic(join(dir, "index.json"), index);
   };
 
@@ -231,7 +239,7 @@ async function build(
         } else if (bytes) pendingFailed[row.sha256] = { path: row.path, reason };
         bar?.tick();
         opts.onProgress?.(++done, todo.length);
-        if (++since >= every) await checkpoint();
+        if (++since >= every || performance.now() - last >= dueMs) await checkpoint();
       });
     });
     await enqueue(checkpoint);

@@ -320,3 +320,50 @@ Deno.test("prepareCache: a lost pixel file is rebuilt, a file gone since the sca
   await put(root, "NORMAL/IM-0002-0001.png", { width: 20, height: 20, value: shade(2) });
   assert.equal((await prepareCache({ ...loc, rows })).has(rows[1].sha256), true);
 });
+
+Deno.test("prepareCache: progress is saved every checkpointEvery images, and once checkpointSeconds pass", async () => {
+  const root = await tempDir();
+  for (let k = 0; k < 6; k++) {
+    await put(root, `NORMAL/IM-${1000 + k}-0001.png`, { width: 20, height: 20, value: shade(k) });
+  }
+  const cacheDir = await tempDir();
+  const loc = { dataRoot: root, size: SIZE, cacheDir };
+  const dir = cacheFolder(loc);
+  // Read synchronously after each image, before its checkpoint step: what a kill then keeps.
+  const indexed = () => {
+    try {
+      return JSON.parse(Deno.readTextFileSync(join(dir, "index.json"))).count;
+    } catch {
+      return 0;
+    }
+  };
+  const counts = async (opts: { checkpointEvery?: number; checkpointSeconds?: number }) => {
+    const seen: number[] = [];
+    await prepareCache({
+      ...loc,
+      ...opts,
+      progress: false,
+      concurrency: 1,
+      onProgress: () => void seen.push(indexed()),
+    });
+    return seen;
+  };
+  assert.deepEqual(await counts({ checkpointEvery: 2, checkpointSeconds: 3600 }), [
+    0,
+    0,
+    2,
+    2,
+    4,
+    4,
+  ]);
+  await Deno.remove(dir, { recursive: true });
+  // A set smaller than checkpointEvery still keeps its progress once the seconds have passed.
+  assert.deepEqual(await counts({ checkpointEvery: 1000, checkpointSeconds: 0 }), [
+    0,
+    1,
+    2,
+    3,
+    4,
+    5,
+  ]);
+});
