@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { CxrError } from "../errors.ts";
 import {
+  assertClassesPresent,
+  assertSplitClasses,
   duplicateGroups,
   OFFICIAL_VALIDATIONS,
   type OfficialValidation,
@@ -16,6 +18,7 @@ import {
   readManifest,
   scanDataset,
   SPLIT_STRATEGIES,
+  splitClassFix,
   splitDataset,
   type SplitStrategy,
   writeSplit,
@@ -104,7 +107,13 @@ export async function main(args: string[]): Promise<void> {
       { exitCode: 2 },
     );
   }
+  assertClassesPresent(scan.rows, values.manifest ?? root, scan.skipped);
   const split = splitDataset(scan.rows, { strategy, seed, fractions, patientKey, officialVal });
+  assertSplitClasses(
+    split,
+    `the ${strategy} split of ${values.manifest ?? root}`,
+    splitClassFix(strategy),
+  );
   const out = values.out ?? join(outputsDir(), "splits", `${strategy}-seed${seed}`);
   const summary = await writeSplit(out, split, {
     strategy,

@@ -1,12 +1,14 @@
 /**
  * Finds the images of a dataset folder in the Kaggle layout
  * `<root>/{train,val,test}/{NORMAL,PNEUMONIA}/*` or the flat layout `<root>/{NORMAL,PNEUMONIA}/*`
- * (folder names case-insensitive; `.jpeg`, `.jpg`, `.png`).
+ * (folder names case-insensitive; `.jpeg`, `.jpg`, `.png`). Symbolic links to files and folders
+ * are followed; loops and links to nothing are listed as skipped.
  *
  * @module
  */
-import { readdir, stat } from "node:fs/promises";
-import { join } from "node:path";
+import type { Dirent } from "node:fs";
+import { readdir, realpath, stat } from "node:fs/promises";
+import { join, sep } from "node:path";
 import { CxrError } from "../errors.ts";
 import {
   type Label,
@@ -42,12 +44,57 @@ export const EXPECTED_LAYOUT =
 
 const IMAGE_EXT = /\.(jpe?g|png)$/i;
 
-async function subdirs(dir: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>(); // lower-case name -> real name
+/** What a folder entry is, symbolic links followed (as most dataset tools do). */
+type EntryKind = "dir" | "file" | "other" | "loop" | "broken";
+
+async function entryKind(path: string, e: Dirent): Promise<EntryKind> {
+  if (!e.isSymbolicLink()) return e.isDirectory() ? "dir" : e.isFile() ? "file" : "other";
+  try {
+    const target = await stat(path);
+    return target.isDirectory() ? "dir" : target.isFile() ? "file" : "other";
+  } catch (err) {
+    return (err as { code?: string }).code === "ELOOP" ? "loop" : "broken";
+  }
+}
+
+/** Why an entry that is not a usable file or folder was left out. */
+const KIND_REASON: Record<EntryKind, string> = {
+  dir: "not a regular file",
+  other: "not a regular file",
+  file: "",
+  loop: "symbolic link loop",
+  broken: "broken symbolic link (its target does not exist)",
+};
+
+/** Entries of `dir`, symbolic links followed. */
+async function entries(dir: string): Promise<{ name: string; kind: EntryKind }[]> {
+  const out = [];
   for (const e of await readdir(dir, { withFileTypes: true })) {
-    if (e.isDirectory()) out.set(e.name.toLowerCase(), e.name);
+    out.push({ name: e.name, kind: await entryKind(join(dir, e.name), e) });
   }
   return out;
+}
+
+/** Sub-folders (links to folders included): lower-case name -> real name. */
+async function subdirs(dir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const e of await entries(dir)) if (e.kind === "dir") out.set(e.name.toLowerCase(), e.name);
+  return out;
+}
+
+/** Class-folder names that are symbolic links going nowhere (loops, missing targets). */
+async function badLinks(dir: string): Promise<Map<string, { name: string; kind: EntryKind }>> {
+  const out = new Map<string, { name: string; kind: EntryKind }>();
+  for (const e of await entries(dir)) {
+    if (e.kind === "loop" || e.kind === "broken") out.set(e.name.toLowerCase(), e);
+  }
+  return out;
+}
+
+/** Whether folder `dir` resolves to `ancestor` or a folder above it (a link back up: a loop). */
+async function pointsUp(dir: string, ancestor: string): Promise<boolean> {
+  const [d, a] = await Promise.all([realpath(dir), realpath(ancestor)]);
+  return a === d || a.startsWith(d.endsWith(sep) ? d : d + sep);
 }
 
 function hasClassFolders(dirs: Map<string, string>): boolean {
@@ -94,18 +141,24 @@ export async function discoverImages(root: string): Promise<Discovery> {
   const skipped: SkippedFile[] = [];
   for (const g of groups) {
     const classes = await subdirs(g.dir);
+    const links = await badLinks(g.dir);
     for (const label of LABELS) {
       const name = classes.get(label.toLowerCase());
+      const bad = links.get(label.toLowerCase());
       if (!name) {
-        skipped.push({ path: `${g.rel}${label}/`, reason: "missing class folder" });
+        const reason = bad ? KIND_REASON[bad.kind] : "missing class folder";
+        skipped.push({ path: `${g.rel}${bad?.name ?? label}/`, reason });
         continue;
       }
-      const entries = await readdir(join(g.dir, name), { withFileTypes: true });
+      if (await pointsUp(join(g.dir, name), root)) {
+        skipped.push({ path: `${g.rel}${name}/`, reason: "symbolic link loop (links back up)" });
+        continue;
+      }
       let count = 0;
-      for (const e of entries) {
+      for (const e of await entries(join(g.dir, name))) {
         const path = `${g.rel}${name}/${e.name}`;
         if (e.name.startsWith(".")) continue; // .DS_Store and friends
-        if (!e.isFile()) skipped.push({ path, reason: "not a regular file" });
+        if (e.kind !== "file") skipped.push({ path, reason: KIND_REASON[e.kind] });
         else if (!IMAGE_EXT.test(e.name)) {
           skipped.push({ path, reason: "not an image extension (.jpeg, .jpg, .png)" });
         } else {

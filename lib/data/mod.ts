@@ -43,6 +43,7 @@ export {
   writeSkipped,
 } from "./manifest.ts";
 export { duplicateGroups, writeDuplicates } from "./duplicates.ts";
+export { assertClassesPresent, assertSplitClasses, classCounts, splitClassFix } from "./classes.ts";
 export {
   OFFICIAL_VALIDATIONS,
   type OfficialValidation,

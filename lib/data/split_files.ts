@@ -5,7 +5,9 @@
  * @module
  */
 import { join } from "node:path";
+import { CxrError } from "../errors.ts";
 import { writeJsonAtomic } from "../util/atomic.ts";
+import { exists } from "../util/fs.ts";
 import { readManifest, writeManifest, writeSkipped } from "./manifest.ts";
 import type { PatientKeyKind } from "./patient_id.ts";
 import { type Split, type SplitSummary, splitSummary } from "./split.ts";
@@ -49,8 +51,22 @@ export async function writeSplit(
   return summary;
 }
 
-/** Reads the split CSVs written by {@linkcode writeSplit}. */
-export async function readSplit(dir: string): Promise<Split> {
+/**
+ * Reads the split CSVs written by {@linkcode writeSplit}; a missing one is a
+ * {@linkcode CxrError} naming it and `fix` (default: how to write the split again).
+ */
+export async function readSplit(
+  dir: string,
+  fix = "write the split again with 'deno task cxr split' (same strategy and seed)",
+): Promise<Split> {
+  for (const s of OFFICIAL_SPLITS) {
+    const path = join(dir, `${s}.csv`);
+    if (!(await exists(path))) {
+      throw new CxrError(
+        `split file ${path} is missing (a split has train.csv, val.csv and test.csv); ${fix}`,
+      );
+    }
+  }
   const [train, val, test] = await Promise.all(
     OFFICIAL_SPLITS.map((s) => readManifest(join(dir, `${s}.csv`))),
   );

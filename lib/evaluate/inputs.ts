@@ -9,11 +9,13 @@ import { join } from "node:path";
 import { checkpointBasename, type ExperimentConfig } from "../config.ts";
 import { fail } from "../errors.ts";
 import {
+  assertSplitClasses,
   type ImageCache,
   type ManifestRow,
   prepareCache,
   readSplit,
   scanDataset,
+  type SkippedFile,
 } from "../data/mod.ts";
 import { dataRoot as defaultDataRoot, fromWorkspace } from "../paths.ts";
 import type { SplitCounts } from "../plots/mod.ts";
@@ -64,7 +66,9 @@ export interface EvaluationInputs {
   modelDir: string;
   /** Rows of the split whose image decoded. */
   rows: ManifestRow[];
-  /** Rows of the split whose image did not decode. */
+  /** Images of the split left out (unreadable, undecodable), with why. */
+  leftOut: SkippedFile[];
+  /** How many images were left out (`leftOut.length`). */
   skipped: number;
   /** Class counts of the run's splits (and of the official test folder when evaluated). */
   counts: SplitCounts;
@@ -82,7 +86,12 @@ export async function loadInputs(args: InputArgs): Promise<EvaluationInputs> {
   const stored = config.dataRoot ? fromWorkspace(config.dataRoot) : "";
   const root = args.dataRoot ?? (stored && await exists(stored) ? stored : defaultDataRoot());
   const modelDir = await checkpointDir(runDir, config);
-  const { rows: allRows, counts, val } = await splitRows(split, runDir, root, args.print);
+  const { rows: allRows, counts, val, scanSkipped } = await splitRows(
+    split,
+    runDir,
+    root,
+    args.print,
+  );
   if (allRows.length === 0) fail(`split '${split}' of ${runDir} is empty; nothing to evaluate`);
   const images = await prepareCache({
     dataRoot: root,
@@ -95,8 +104,41 @@ export async function loadInputs(args: InputArgs): Promise<EvaluationInputs> {
   if (rows.length === 0) {
     fail(`no decodable images in split '${split}' under ${root}; check --data`);
   }
-  const skipped = allRows.length - rows.length;
-  return { runDir, split, config, modelDir, rows, skipped, counts, val, images };
+  const leftOut = [...scanSkipped, ...undecoded(allRows, images)];
+  assertSplitClasses(
+    { [split]: rows },
+    `the evaluated images under ${root}`,
+    "a class missing there leaves sensitivity or specificity undefined; add its images",
+  );
+  const skipped = leftOut.length;
+  return { runDir, split, config, modelDir, rows, leftOut, skipped, counts, val, images };
+}
+
+/** Rows whose image is not in the cache, with the reason the cache recorded. */
+function undecoded(rows: readonly ManifestRow[], images: ImageCache): SkippedFile[] {
+  return rows.filter((r) => !images.has(r.sha256)).map((r) => {
+    const why = images.failed.get(r.sha256);
+    const reason = why?.startsWith(`${r.path}: `) ? why.slice(r.path.length + 2) : why;
+    return { path: r.path, reason: reason ?? "could not be read" };
+  });
+}
+
+/** "; 2 left out (2 not a readable image), listed in eval-test/skipped.csv", or "" if none. */
+export function leftOutNote(inputs: Pick<EvaluationInputs, "leftOut" | "split">): string {
+  if (inputs.leftOut.length === 0) return "";
+  return `; ${inputs.leftOut.length} left out (${leftOutSummary(inputs.leftOut)}), listed in ` +
+    `eval-${inputs.split}/skipped.csv`;
+}
+
+/** `leftOut` as "2 not a readable image, 1 could not be read" (most frequent first, then A-Z). */
+export function leftOutSummary(leftOut: readonly SkippedFile[]): string {
+  const counts = new Map<string, number>();
+  for (const { reason } of leftOut) {
+    const short = reason.split(":")[0]; // "not a readable image: <decoder message>"
+    counts.set(short, (counts.get(short) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([r, n]) => `${n} ${r}`).join(", ");
 }
 
 async function splitRows(
@@ -104,11 +146,13 @@ async function splitRows(
   runDir: string,
   root: string,
   print: (line: string) => void,
-): Promise<{ rows: ManifestRow[]; counts: SplitCounts; val: ManifestRow[] }> {
-  const run = await readSplit(join(runDir, "splits")).catch((err) =>
-    fail(`cannot read the run's split in ${join(runDir, "splits")}: ${(err as Error).message}`, {
-      cause: err,
-    })
+): Promise<
+  { rows: ManifestRow[]; counts: SplitCounts; val: ManifestRow[]; scanSkipped: SkippedFile[] }
+> {
+  const run = await readSplit(
+    join(runDir, "splits"),
+    `rerun the run's 'deno task cxr train --run-dir ${runDir}' command: it makes the split ` +
+      "again from the run's seed (and checks it against its checkpoint)",
   );
   const count = (rows: ManifestRow[]) => ({
     NORMAL: rows.filter((r) => r.label === "NORMAL").length,
@@ -119,7 +163,9 @@ async function splitRows(
     val: count(run.val),
     test: count(run.test),
   };
-  if (split !== "official-test") return { rows: run[split], counts, val: run.val };
+  if (split !== "official-test") {
+    return { rows: run[split], counts, val: run.val, scanSkipped: [] };
+  }
   print(`scanning ${root} for the official test folder`);
   const scan = await scanDataset(root, { progress: false });
   const rows = scan.rows.filter((r) => r.officialSplit === "test");
@@ -128,5 +174,7 @@ async function splitRows(
       `no official test images in ${root} (layout ${scan.layout}); official-test needs the Kaggle test/ folder`,
     );
   }
-  return { rows, counts: { ...counts, "official test": count(rows) }, val: run.val };
+  // Files of the test folder the scan could not read are left out of the evaluation too.
+  const scanSkipped = scan.skipped.filter((s) => /^test\//i.test(s.path) && !s.path.endsWith("/"));
+  return { rows, counts: { ...counts, "official test": count(rows) }, val: run.val, scanSkipped };
 }

@@ -16,8 +16,10 @@ export interface ReportInput {
   recall95: OperatingPoint | null;
   /** Youden's threshold chosen on validation, with this split's rates at it (when tuned). */
   valYouden?: OperatingPoint | null;
-  /** Images of the split left out because they could not be decoded. */
+  /** Images of the split left out because they could not be read or decoded. */
   skipped: number;
+  /** Why, counted ("2 not a readable image"); listed in `skipped.csv` beside the report. */
+  skippedReasons?: string;
   /** Figure basenames written beside the report (their .png is linked). */
   figures: string[];
   /** Grad-CAM grid PNG name, when written. */
@@ -41,7 +43,13 @@ export function evaluationReport(r: ReportInput): string {
     "",
     `- run: \`${r.runDir}\``,
     `- checkpoint: \`${r.checkpoint}\``,
-    `- images: ${m.n}${r.skipped ? ` (${r.skipped} undecodable left out)` : ""}; ` +
+    `- images: ${m.n}${
+      r.skipped
+        ? ` (${r.skipped} left out${
+          r.skippedReasons ? `: ${r.skippedReasons}` : ""
+        }; see \`skipped.csv\`)`
+        : ""
+    }; ` +
     `PNEUMONIA ${m.per_class.PNEUMONIA.support}, NORMAL ${m.per_class.NORMAL.support}`,
     `- threshold: prob_pneumonia >= ${m.threshold} predicts PNEUMONIA`,
     `- intervals: ${

@@ -10,7 +10,7 @@ import { disposeGradCam } from "../explain/mod.ts";
 import { fail } from "../errors.ts";
 import type { MetricsSummary, PredictionRow } from "../metrics/mod.ts";
 import { loadModel } from "../models/mod.ts";
-import { type EvalSplit, loadInputs } from "./inputs.ts";
+import { type EvalSplit, leftOutNote, loadInputs } from "./inputs.ts";
 import { measure, predictRows } from "./measure.ts";
 import { writeEvaluation } from "./write.ts";
 
@@ -69,7 +69,10 @@ export async function evaluateRun(opts: EvaluateOptions): Promise<EvaluateResult
         `checkpoint ${modelDir} takes ${inputSize}px input but config.json says inputSize ${config.inputSize}`,
       );
     }
-    print(`evaluating ${modelDir} on ${rows.length} ${split} images at ${config.inputSize}px`);
+    print(
+      `evaluating ${modelDir} on ${rows.length} ${split} images at ${config.inputSize}px` +
+        leftOutNote(inputs),
+    );
     const predictions = await predictRows(model, inputs, opts.batchSize);
     const measured = await measure(model, inputs, predictions, {
       threshold: opts.threshold ?? 0.5,

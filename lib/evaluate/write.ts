@@ -6,7 +6,7 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
-import type { ImageCache, ManifestRow } from "../data/mod.ts";
+import { type ImageCache, type ManifestRow, writeSkipped } from "../data/mod.ts";
 import {
   camClassOf,
   camGrid,
@@ -36,7 +36,7 @@ import {
 } from "../plots/mod.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../util/atomic.ts";
 import { exists } from "../util/fs.ts";
-import { type EvaluationInputs, readJson } from "./inputs.ts";
+import { type EvaluationInputs, leftOutSummary, readJson } from "./inputs.ts";
 import type { Measured } from "./measure.ts";
 import { evaluationReport } from "./report.ts";
 
@@ -67,11 +67,13 @@ export async function writeEvaluation(
     return path;
   };
   await writePredictionsCsv(file("predictions.csv"), predictions);
+  await writeSkipped(file("skipped.csv"), inputs.leftOut);
   await writeJsonAtomic(file("metrics.json"), {
     ...metrics,
     split,
     checkpoint: modelDir,
     skipped,
+    skipped_reasons: leftOutSummary(inputs.leftOut),
     bootstrap: { replicates: bootstrap, seed },
     youden,
     threshold_for_recall_0_95: recall95,
@@ -108,6 +110,7 @@ export async function writeEvaluation(
       recall95,
       valYouden,
       skipped,
+      skippedReasons: leftOutSummary(inputs.leftOut),
       figures: figures.map(([base]) => base),
       gradcam,
       bootstrap,

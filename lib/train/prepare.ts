@@ -10,6 +10,8 @@ import type { ExperimentConfig } from "../config.ts";
 import { CxrError, fail } from "../errors.ts";
 import { toWorkspace } from "../paths.ts";
 import {
+  assertClassesPresent,
+  assertSplitClasses,
   type ImageCache,
   type ManifestRow,
   prepareCache,
@@ -17,6 +19,7 @@ import {
   scanDataset,
   type ScanResult,
   type Split,
+  splitClassFix,
   splitDataset,
   stratifiedSubset,
   writeSplit,
@@ -26,7 +29,7 @@ import { writeJsonAtomic } from "../util/atomic.ts";
 import { exists } from "../util/fs.ts";
 import { withSeededRandom } from "../util/rng.ts";
 import { balancedClassWeights } from "./batches.ts";
-import { readRunConfig, type RunPaths } from "./run_dir.ts";
+import { readRunConfig, type RunPaths, verifySplitFiles } from "./run_dir.ts";
 
 /**
  * Where data and weights live, not what they are: a committed run folder read on another
@@ -123,11 +126,13 @@ export async function prepareData(
   paths: RunPaths,
   options: { cacheDir?: string; print: (line: string) => void },
 ): Promise<RunData> {
-  const scan = await exists(join(paths.splits, "train.csv"))
+  const scan = await hasSplit(paths.splits, options.print)
     ? null
     : await scanDataset(config.dataRoot, { progress: false });
+  if (scan) assertClassesPresent(scan.rows, config.dataRoot, scan.skipped);
   await writeJsonAtomic(paths.config, storedConfig(config));
   const split = await runSplit(config, paths.splits, scan, options.print);
+  if (scan) await verifySplitFiles(paths.last);
   const images = await prepareCache({
     dataRoot: config.dataRoot,
     size: config.inputSize,
@@ -143,8 +148,27 @@ export async function prepareData(
       `no decodable training or validation images in ${config.dataRoot} (train ${train.length}, val ${val.length})`,
     );
   }
+  assertSplitClasses(
+    { train, val },
+    `the decodable images of ${paths.splits}`,
+    "see the image cache's skipped.csv for the files that did not decode",
+  );
   const classWeights = config.classWeights === "balanced" ? balancedClassWeights(train) : undefined;
   return { images, train, val, classWeights };
+}
+
+/**
+ * Whether the run folder holds its split. A split with a file missing is made again (the same
+ * one, from the seed: the checkpoint's checksums of the split files confirm it on resume).
+ */
+async function hasSplit(splitsDir: string, print: (line: string) => void): Promise<boolean> {
+  const files = ["train", "val", "test"].map((s) => join(splitsDir, `${s}.csv`));
+  const there = await Promise.all(files.map(exists));
+  const missing = files.filter((_, i) => !there[i]);
+  if (missing.length > 0 && missing.length < files.length) {
+    print(`${missing.join(", ")} missing: making the run's split again from its seed`);
+  }
+  return missing.length === 0;
 }
 
 /** The split of the run: read from the run folder when resuming, else made and written. */
@@ -172,6 +196,11 @@ async function runSplit(
       test: stratifiedSubset(split.test, small, config.seed + 2),
     };
   }
+  assertSplitClasses(
+    split,
+    `the ${config.split} split of ${config.dataRoot}`,
+    splitClassFix(config.split),
+  );
   await writeSplit(splitsDir, split, {
     strategy: config.split,
     seed: config.seed,

@@ -230,7 +230,8 @@ async function resumeFix(lastDir: string, dir: string): Promise<string> {
 /** A checkpoint folder's state, model and optimizer, verified against its checksums. */
 async function readCheckpoint(dir: string): Promise<LastCheckpoint> {
   const { files, ...state } = await readStateFile(dir);
-  if (files) await verifyChecksums(dir, files, join(dir, "state.json"));
+  // A missing split file is made again from the seed before training, then checked.
+  if (files) await verifyChecksums(dir, await presentSplits(dir, files), join(dir, "state.json"));
   let model: tf.LayersModel;
   try {
     model = await loadModel(dir);
@@ -260,6 +261,35 @@ async function readStateFile(dir: string): Promise<RunState & { files?: FileChec
 }
 
 type FileChecksums = Record<string, FileChecksum>;
+
+/** `files` without the split files that are missing (the run makes them again). */
+async function presentSplits(dir: string, files: FileChecksums): Promise<FileChecksums> {
+  const out: FileChecksums = {};
+  for (const [name, sum] of Object.entries(files)) {
+    if (!SPLIT_FILES.includes(name) || await exists(join(dir, name))) out[name] = sum;
+  }
+  return out;
+}
+
+/**
+ * Checks split files made again against the checksums the checkpoint in `lastDir` recorded
+ * (nothing to check without a checkpoint or checksums): a {@linkcode CxrError} when the data
+ * gave another split than the one the run was trained on.
+ */
+export async function verifySplitFiles(lastDir: string): Promise<void> {
+  const dir = await resolveDir(lastDir);
+  if (!dir) return;
+  const { files } = await readStateFile(dir);
+  const splits = Object.fromEntries(
+    Object.entries(files ?? {}).filter(([name]) => SPLIT_FILES.includes(name)),
+  );
+  await verifyChecksums(dir, splits, join(dir, "state.json")).catch((err: Error) => {
+    throw new CxrError(
+      `the split made again is not the one the run was trained on (${err.message}): did the ` +
+        `data change? Restore the split files, or rerun with --restart to start over`,
+    );
+  });
+}
 
 /** Parses the JSON file at `path`; a CxrError naming it when it is unreadable or not JSON. */
 async function readJson<T>(path: string): Promise<T> {

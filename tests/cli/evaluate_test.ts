@@ -29,7 +29,7 @@ Deno.test("cxr evaluate: writes eval-<split>/ and prints the metrics table; bad 
     ]);
     assert.equal(code, 0, err);
     assert.match(out, /roc_auc +1\.0000/);
-    assert.match(out, /wrote 22 files to .*eval-test/);
+    assert.match(out, /wrote 23 files to .*eval-test/); // skipped.csv too, even when empty
     const metrics = JSON.parse(await readFile(join(runDir, "eval-test", "metrics.json"), "utf8"));
     assert.deepEqual(metrics.confusion_matrix, [[6, 0], [0, 6]]);
 

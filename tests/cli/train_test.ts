@@ -11,11 +11,18 @@ import { WORKSPACE_ROOT } from "../../lib/paths.ts";
 const WEIGHTS = Deno.env.get("CXR_WEIGHTS_DIR") ??
   join(WORKSPACE_ROOT, "..", "shared", "models", "mobilenet_v2_imagenet");
 
-/** A flat-layout dataset of `n` small gray PNGs per class (PNEUMONIA brighter). */
-async function tinyDataset(root: string, n = 12): Promise<void> {
+/**
+ * A flat-layout dataset of `n` small gray PNGs per class (PNEUMONIA brighter). With `linked`,
+ * `root/PNEUMONIA` is a symbolic link to a folder elsewhere (`ln -s .../PNEUMONIA L/PNEUMONIA`).
+ */
+async function tinyDataset(root: string, n = 12, linked = false): Promise<void> {
   let seed = 11;
   const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 24);
   for (const [label, base] of [["NORMAL", 60], ["PNEUMONIA", 150]] as const) {
+    if (linked && label === "PNEUMONIA") {
+      await mkdir(join(root, "..", "elsewhere", label), { recursive: true });
+      await Deno.symlink(join(root, "..", "elsewhere", label), join(root, label));
+    }
     await mkdir(join(root, label), { recursive: true });
     for (let i = 0; i < n; i++) {
       const px = new Uint8Array(40 * 40).map(() => base + (rand() % 60));
@@ -61,7 +68,7 @@ Deno.test("cxr train: two processes on one run folder: one trains, the other exi
   const tmp = await Deno.makeTempDir({ prefix: "cxr-train-lock-" });
   const data = join(tmp, "data");
   const runDir = join(tmp, "run");
-  await tinyDataset(data);
+  await tinyDataset(data, 12, true); // a symlinked class folder is followed
   const cmd = trainCommand(runDir, data, join(tmp, "cache"));
   const first = cmd.spawn();
   let exited = false;
@@ -86,6 +93,7 @@ Deno.test("cxr train: two processes on one run folder: one trains, the other exi
 
   const log = await readFile(join(runDir, "train.log"), "utf8");
   assert.equal(log.match(/ training mobilenetv2/g)?.length, 1, log);
+  assert.match(log, /on 18 images, validating on 4/, "both classes, the linked one included");
   assert.equal(log.match(/epoch 1\/2/g)?.length, 1, log);
   assert.equal(log.match(/epoch 2\/2/g)?.length, 1, log);
   const files = await listAll(runDir);
@@ -101,6 +109,14 @@ Deno.test("cxr train: a damaged checkpoint is named with its fix; --restart star
   const done = await cmd.output();
   assert.equal(done.code, 0, text(done.stderr));
   const history = await readFile(join(runDir, "history.json"), "utf8");
+
+  // A deleted split file is made again from the seed and checked against the checkpoint
+  // (it used to suggest 'cxr manifest').
+  await Deno.remove(join(runDir, "splits", "val.csv"));
+  const remade = await cmd.output();
+  assert.equal(remade.code, 0, text(remade.stderr));
+  assert.match(text(remade.stdout), /val\.csv missing: making the run's split again from its seed/);
+  assert.match(text(remade.stdout), /is complete \(2 epochs\); nothing to train/);
 
   // Random bytes of the same size: resuming used to go on silently at loss 0.6931.
   const weights = join(runDir, "last", "weights.bin");
@@ -136,4 +152,23 @@ Deno.test("cxr train: a damaged checkpoint is named with its fix; --restart star
   const key = (rows: { epoch: number; loss: number; val_accuracy: number }[]) =>
     rows.map((r) => [r.epoch, r.loss, r.val_accuracy]);
   assert.deepEqual(key(again), key(before));
+});
+
+Deno.test("cxr train: a class with no usable images is fatal and leaves no run folder", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "cxr-train-oneclass-" });
+  const data = join(tmp, "data");
+  await tinyDataset(data, 4);
+  for (const f of await readdir(join(data, "PNEUMONIA"))) {
+    await Deno.remove(join(data, "PNEUMONIA", f));
+  }
+  const runDir = join(tmp, "run");
+  const r = await trainCommand(runDir, data, join(tmp, "cache")).output();
+  assert.equal(r.code, 1);
+  assert.equal(
+    text(r.stderr).trim().split("\n").at(-1),
+    `error: no usable PNEUMONIA images in ${data} (PNEUMONIA/: empty class folder); both ` +
+      "classes are needed: expected <root>/{train,val,test}/{NORMAL,PNEUMONIA}/*.jpeg (Kaggle " +
+      "layout) or <root>/{NORMAL,PNEUMONIA}/*.jpeg (flat layout)",
+  );
+  assert.equal(await stat(runDir).then(() => true, () => false), false);
 });

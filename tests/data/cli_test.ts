@@ -21,6 +21,14 @@ Deno.test("data commands print fatal input errors as one line, no stack trace", 
   const tmp = await tempDir();
   await mkdir(join(tmp, "odd/stuff"), { recursive: true });
   await mkdir(join(tmp, "empty/NORMAL"), { recursive: true });
+  // One class only: an empty PNEUMONIA folder used to give a one-class split (and later a
+  // "perfect" validation accuracy).
+  await put(tmp, "oneclass/NORMAL/IM-0001-0001.png");
+  await put(tmp, "oneclass/NORMAL/IM-0002-0001.png");
+  await mkdir(join(tmp, "oneclass/PNEUMONIA"));
+  // Kaggle layout whose val/ folder lacks PNEUMONIA: fine for re-splitting, not for "official".
+  for (const s of ["train", "val", "test"]) await put(tmp, `kaggle/${s}/NORMAL/IM-1${s}-0001.png`);
+  for (const s of ["train", "test"]) await put(tmp, `kaggle/${s}/PNEUMONIA/person1_virus_${s}.png`);
   const cases: [string[], RegExp, number][] = [
     [["manifest", "--data", join(tmp, "missing")], /does not exist; expected .*Kaggle layout/, 1],
     [
@@ -35,11 +43,30 @@ Deno.test("data commands print fatal input errors as one line, no stack trace", 
       2,
     ],
     [["prepare", "--size", "0"], /--size '0' must be an integer/, 2],
+    [
+      ["split", "--data", join(tmp, "oneclass"), "--strategy", "paper"],
+      /no usable PNEUMONIA images in .*oneclass \(PNEUMONIA\/: empty class folder\); both classes/,
+      1,
+    ],
+    [
+      [
+        "split",
+        "--data",
+        join(tmp, "kaggle"),
+        "--strategy",
+        "official",
+        "--official-val",
+        "kaggle",
+      ],
+      /the val side of the official split of .*kaggle has no PNEUMONIA images \(only 1 NORMAL\)/,
+      1,
+    ],
   ];
   for (const [args, re, code] of cases) {
     const r = await cxr(...args);
     assert.equal(r.code, code, args.join(" "));
-    const lines = r.stderr.trim().split("\n");
+    // Progress lines of a scan that ran before the error may come first.
+    const lines = r.stderr.trim().split("\n").filter((l) => !/^scan: \d+\/\d+ /.test(l));
     assert.equal(lines.length, 1, r.stderr);
     assert.match(lines[0], /^error: /);
     assert.match(lines[0], re);

@@ -58,3 +58,41 @@ Deno.test("discoverImages fails in one line naming the root and layout", async (
     isLayoutError(/no images found under .*empty/),
   );
 });
+
+Deno.test("discoverImages follows symbolic links to class folders and images; loops and dangling links are listed", async () => {
+  const root = await tempDir();
+  const elsewhere = await tempDir();
+  await put(elsewhere, "PNEUMONIA/person1_virus_1.png");
+  await put(elsewhere, "IM-0002-0001.png");
+  await put(root, "NORMAL/IM-0001-0001.png");
+  await Deno.symlink(join(elsewhere, "PNEUMONIA"), join(root, "PNEUMONIA"));
+  await Deno.symlink(join(elsewhere, "IM-0002-0001.png"), join(root, "NORMAL", "IM-0002-0001.png"));
+  await Deno.symlink(join(root, "NORMAL", "b.png"), join(root, "NORMAL", "a.png")); // a -> b -> a
+  await Deno.symlink(join(root, "NORMAL", "a.png"), join(root, "NORMAL", "b.png"));
+  await Deno.symlink(join(elsewhere, "gone.png"), join(root, "NORMAL", "c.png"));
+  const d = await discoverImages(root);
+  assert.deepEqual(d.images.map((i) => `${i.label} ${i.path}`), [
+    "NORMAL NORMAL/IM-0001-0001.png",
+    "NORMAL NORMAL/IM-0002-0001.png",
+    "PNEUMONIA PNEUMONIA/person1_virus_1.png",
+  ]);
+  assert.deepEqual(d.skipped, [
+    { path: "NORMAL/a.png", reason: "symbolic link loop" },
+    { path: "NORMAL/b.png", reason: "symbolic link loop" },
+    { path: "NORMAL/c.png", reason: "broken symbolic link (its target does not exist)" },
+  ]);
+});
+
+Deno.test("discoverImages: a class folder that links to itself or back up is a loop, skipped", async () => {
+  const root = await tempDir();
+  await put(root, "train/NORMAL/IM-0001-0001.png");
+  await put(root, "test/NORMAL/IM-0002-0001.png");
+  await Deno.symlink(join(root, "train", "PNEUMONIA"), join(root, "train", "PNEUMONIA")); // itself
+  await Deno.symlink(root, join(root, "test", "PNEUMONIA")); // back up to the root
+  const d = await discoverImages(root);
+  assert.equal(d.images.length, 2);
+  assert.deepEqual(d.skipped, [
+    { path: "test/PNEUMONIA/", reason: "symbolic link loop (links back up)" },
+    { path: "train/PNEUMONIA/", reason: "symbolic link loop" },
+  ]);
+});

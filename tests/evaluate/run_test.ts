@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
@@ -110,6 +110,82 @@ Deno.test("evaluateRun: a run without a checkpoint is a CxrError naming the fix"
       assert.match(e.message, /no best checkpoint .* deno task cxr train --run-dir/);
       return true;
     });
+  } finally {
+    await rm(dir, { recursive: true });
+  }
+});
+
+Deno.test("evaluateRun: official-test counts the unreadable images it leaves out, with reasons", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "cxr-eval-"));
+  try {
+    const { root, runDir } = await fixture(dir);
+    // Two files of the Kaggle test folder that are not images: the scan leaves them out.
+    await writeFile(join(root, "test", "NORMAL", "IM-0999-0001.jpeg"), "not a jpeg");
+    await writeFile(join(root, "test", "PNEUMONIA", "person99_virus_9.jpeg"), new Uint8Array(0));
+    const lines: string[] = [];
+    await evaluateRun({
+      runDir,
+      split: "official-test",
+      cacheDir: join(dir, "cache"),
+      bootstrap: 0,
+      gradcamPerOutcome: 0,
+      print: (l) => lines.push(l),
+    });
+    const line = lines.find((l) => l.startsWith("evaluating"))!;
+    assert.match(
+      line,
+      /on 12 official-test images at 32px; 2 left out \(1 empty file \(0 bytes\), 1 not a readable image\), listed in eval-official-test\/skipped\.csv$/,
+    );
+    const out = join(runDir, "eval-official-test");
+    const metrics = JSON.parse(await readFile(join(out, "metrics.json"), "utf8"));
+    assert.equal(metrics.n, 12);
+    assert.equal(metrics.skipped, 2);
+    assert.equal(metrics.skipped_reasons, "1 empty file (0 bytes), 1 not a readable image");
+    const skipped = (await readFile(join(out, "skipped.csv"), "utf8")).trim().split("\n");
+    assert.equal(skipped.length, 3);
+    assert.equal(skipped[0], "path,reason");
+    assert.match(skipped[1], /^test\/NORMAL\/IM-0999-0001\.jpeg,not a readable image/);
+    assert.equal(skipped[2], "test/PNEUMONIA/person99_virus_9.jpeg,empty file (0 bytes)");
+    assert.match(await readFile(join(out, "report.md"), "utf8"), /images: 12 \(2 left out: /);
+  } finally {
+    await rm(dir, { recursive: true });
+  }
+});
+
+Deno.test("evaluateRun: a missing split file names the command that makes it again", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "cxr-eval-"));
+  try {
+    const { runDir } = await fixture(dir);
+    await rm(join(runDir, "splits", "val.csv"));
+    await assert.rejects(
+      evaluateRun({ runDir, print: () => {} }),
+      (e: unknown) =>
+        e instanceof CxrError &&
+        e.message ===
+          `split file ${join(runDir, "splits", "val.csv")} is missing (a split has train.csv, ` +
+            `val.csv and test.csv); rerun the run's 'deno task cxr train --run-dir ${runDir}' ` +
+            "command: it makes the split again from the run's seed (and checks it against its " +
+            "checkpoint)",
+    );
+  } finally {
+    await rm(dir, { recursive: true });
+  }
+});
+
+Deno.test("evaluateRun: an evaluated split without one class is an error, not a perfect score", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "cxr-eval-"));
+  try {
+    const { root, runDir } = await fixture(dir);
+    await rm(join(root, "test", "PNEUMONIA"), { recursive: true });
+    await assert.rejects(
+      evaluateRun({
+        runDir,
+        split: "official-test",
+        cacheDir: join(dir, "cache"),
+        print: () => {},
+      }),
+      /the official-test side of the evaluated images under .* has no PNEUMONIA images \(only 6 NORMAL\); both classes are needed/,
+    );
   } finally {
     await rm(dir, { recursive: true });
   }
