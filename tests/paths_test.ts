@@ -8,6 +8,7 @@ import {
   weightsDir,
   WORKSPACE_ROOT,
 } from "../lib/paths.ts";
+import { realDataRoot, realWeightsDir } from "./_real_data.ts";
 
 /** Runs `fn` with `CXR_DATA_DIR` set to `value` (unset when undefined), in directory `cwd`. */
 function withDataEnv(value: string | undefined, cwd: string, fn: () => void): void {
@@ -58,5 +59,27 @@ Deno.test("every folder has its documented default under the root", () => {
     assert.equal(cacheDir(), join(WORKSPACE_ROOT, "outputs/cache"));
   } finally {
     for (const [n, v] of saved) if (v !== undefined) Deno.env.set(n, v);
+  }
+});
+
+Deno.test("tests that read the real data or weights name the variable to set when it is missing", () => {
+  const saved = ["CXR_DATA_DIR", "CXR_WEIGHTS_DIR"].map((n) => [n, Deno.env.get(n)] as const);
+  const empty = Deno.makeTempDirSync();
+  try {
+    for (const [n] of saved) Deno.env.delete(n);
+    // Neither variable set: the defaults under data/, which a fresh clone does not have.
+    assert.throws(realDataRoot, /not at .*data\/chest_xray: set CXR_DATA_DIR/);
+    assert.throws(realWeightsDir, /not at .*mobilenet_v2_imagenet: set CXR_WEIGHTS_DIR/);
+    Deno.env.set("CXR_DATA_DIR", empty);
+    Deno.env.set("CXR_WEIGHTS_DIR", empty);
+    assert.throws(realDataRoot, new RegExp(`not at ${empty}: set CXR_DATA_DIR`));
+    assert.throws(realWeightsDir, new RegExp(`not at ${empty}: set CXR_WEIGHTS_DIR`));
+    Deno.mkdirSync(join(empty, "train"));
+    Deno.writeTextFileSync(join(empty, "weights.json"), "{}");
+    assert.equal(realDataRoot(), empty);
+    assert.equal(realWeightsDir(), empty);
+  } finally {
+    for (const [n, v] of saved) v === undefined ? Deno.env.delete(n) : Deno.env.set(n, v);
+    Deno.removeSync(empty, { recursive: true });
   }
 });

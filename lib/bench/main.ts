@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type BackendName, initBackend, parseBackendName } from "../backend.ts";
 import { CxrError, fail } from "../errors.ts";
-import { dataRoot, outputsDir, WORKSPACE_ROOT } from "../paths.ts";
+import { dataRoot, outputsDir } from "../paths.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../util/atomic.ts";
 import {
   benchJson,
@@ -60,7 +60,7 @@ nears the 4 GiB wasm heap and crawls, so the full row has its own batch per back
   --prepare-images N   images decoded in the preparation row (default 64)
   --fine-tune-from L   first layer trained in stage 2 (default block_13_expand)
   --data DIR           dataset root for the preparation row (default: CXR_DATA_DIR, else
-                       data/chest_xray, else ../shared/data/chest_xray)
+                       data/chest_xray)
   --no-torch           skip PyTorch
   --out DIR            output folder (default outputs/bench)
 `;
@@ -155,15 +155,14 @@ export async function main(args: string[]): Promise<void> {
   const threads = threadsFlag ??
     Number(info.device.match(/(\d+) threads?/)?.[1] ?? navigator.hardwareConcurrency);
 
-  let root = dataRoot(values.data);
-  if (!values.data && !existsSync(root)) {
-    root = join(WORKSPACE_ROOT, "..", "shared", "data", "chest_xray");
-  }
+  const root = dataRoot(values.data);
   const files = rows.includes("prepare")
     ? pickImages(root, positiveInt("prepare-images", values["prepare-images"], 64))
     : [];
   if (rows.includes("prepare") && files.length === 0) {
-    console.log(`no images under ${root}/train: preparation row skipped`);
+    console.log(
+      `no images under ${root}/train: preparation row skipped (pass --data DIR or set CXR_DATA_DIR)`,
+    );
   }
 
   const common = { size, batch, warmup, repeats, rows, files };

@@ -6,10 +6,8 @@ import assert from "node:assert/strict";
 import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import sharp from "sharp";
+import { realWeightsDir } from "../_real_data.ts";
 import { WORKSPACE_ROOT } from "../../lib/paths.ts";
-
-const WEIGHTS = Deno.env.get("CXR_WEIGHTS_DIR") ??
-  join(WORKSPACE_ROOT, "..", "shared", "models", "mobilenet_v2_imagenet");
 
 /**
  * A flat-layout dataset of `n` small gray PNGs per class (PNEUMONIA brighter). With `linked`,
@@ -41,7 +39,7 @@ function trainCommand(runDir: string, data: string, cache: string, extra: string
       "-A",
       join(WORKSPACE_ROOT, "lib", "cli", "main.ts"),
       "train",
-      ...["--run-dir", runDir, "--data", data, "--weights", WEIGHTS, "--profile", "quick"],
+      ...["--run-dir", runDir, "--data", data, "--weights", realWeightsDir(), "--profile", "quick"],
       ...["--split", "paper", "--subset", "0", "--input-size", "32", "--batch-size", "8"],
       ...["--stage1-epochs", "2", "--stage2-epochs", "0", "--backend", "cpu", ...extra],
     ],

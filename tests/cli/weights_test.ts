@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { main } from "../../lib/cli/weights.ts";
 import { CxrError } from "../../lib/errors.ts";
 import { captureLog as capture } from "./_capture.ts";
-import { SHARED_WEIGHTS } from "../models/_shared.ts";
+import { realWeightsDir } from "../_real_data.ts";
 
 Deno.test("cxr weights verify prints the top-5 table and passes on the shared weights", async () => {
-  const out = await capture(() => main(["verify", "--weights", SHARED_WEIGHTS]));
+  const out = await capture(() => main(["verify", "--weights", realWeightsDir()]));
   assert.match(out, /^chelsea +tiger cat 0\.548, Egyptian cat 0\.295, tabby 0\.146/m);
   assert.match(out, /^grace_hopper +military uniform 0\.671/m);
   assert.equal(out.match(/ OK$/gm)?.length, 4);

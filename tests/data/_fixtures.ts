@@ -2,12 +2,9 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import sharp from "sharp";
-import { WORKSPACE_ROOT } from "../../lib/paths.ts";
+import { realDataRoot } from "../_real_data.ts";
 import { type ManifestRow, patientId } from "../../lib/data/mod.ts";
 import { parseCsvRecords } from "../../lib/util/csv.ts";
-
-/** The shared real dataset (beside the workspace, as in CI). */
-export const REAL_ROOT = join(WORKSPACE_ROOT, "..", "shared", "data", "chest_xray");
 
 /** A fresh temp folder. */
 export function tempDir(): Promise<string> {
@@ -68,9 +65,9 @@ export function row(
   return { path, label, officialSplit: null, patientId, width: 1, height: 1, sha256 };
 }
 
-/** Rows of the shared set's own manifest.csv (stored_sha256 as the hash), without scanning. */
+/** Rows of the real set's own manifest.csv (stored_sha256 as the hash), without scanning. */
 export async function referenceRows(): Promise<ManifestRow[]> {
-  const text = await Deno.readTextFile(join(REAL_ROOT, "manifest.csv"));
+  const text = await Deno.readTextFile(join(realDataRoot(), "manifest.csv"));
   return parseCsvRecords(text, "manifest.csv").map((r) => ({
     path: `${r.split}/${r.label}/${r.filename}`,
     label: r.label as ManifestRow["label"],

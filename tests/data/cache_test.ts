@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { realDataRoot } from "../_real_data.ts";
 import { appendFile, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import sharp from "sharp";
@@ -17,7 +18,7 @@ import { grayIccProfile, withIccProfile } from "./_icc.ts";
 const SIZE = 16;
 const shade = (k: number) => (x: number, y: number) => (k * 37 + x * 5 + y * 3) % 256;
 
-/** A Kaggle-layout fixture with every bad-input case of the issue. */
+/** A Kaggle-layout fixture with every bad-input case the cache handles. */
 async function badInputDataset(): Promise<string> {
   const root = await tempDir();
   const jpeg = await encodeImage({ width: 40, height: 40, format: "jpeg", value: shade(1) });
@@ -268,7 +269,8 @@ await prepareCache({ ...${JSON.stringify(loc)}, progress: false, concurrency: 1,
 });
 
 Deno.test("real data: a handful of images decode to their stored pixels (224x224 copies unchanged)", async () => {
-  const { REAL_ROOT, referenceRows } = await import("./_fixtures.ts");
+  const { referenceRows } = await import("./_fixtures.ts");
+  const REAL_ROOT = realDataRoot();
   const pick = (await referenceRows()).filter((r) =>
     [
       "test/NORMAL/IM-0001-0001.jpeg",

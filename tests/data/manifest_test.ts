@@ -12,7 +12,8 @@ import {
   writeManifest,
 } from "../../lib/data/mod.ts";
 import { CxrError } from "../../lib/errors.ts";
-import { encodeImage, put, REAL_ROOT, referenceRows, tempDir } from "./_fixtures.ts";
+import { encodeImage, put, referenceRows, tempDir } from "./_fixtures.ts";
+import { realDataRoot } from "../_real_data.ts";
 
 Deno.test("scanDataset records size, hash, patient key and skips unreadable files", async () => {
   const root = await tempDir();
@@ -83,6 +84,7 @@ Deno.test("parseManifest rejects bad fields naming file and row; flat rows keep 
 });
 
 Deno.test("real data: scan matches the shared manifest (5,856 images, hashes, 21 duplicate groups)", async () => {
+  const REAL_ROOT = realDataRoot();
   const scan = await scanDataset(REAL_ROOT, { progress: false });
   const ref = await referenceRows();
   assert.equal(scan.rows.length, 5856);

@@ -6,7 +6,7 @@ import { dirname, join, relative } from "node:path";
 import type { Notebook } from "../../lib/jupyter/nbformat.ts";
 import { runNotebook } from "../../lib/jupyter/runner.ts";
 import { WORKSPACE_ROOT } from "../../lib/paths.ts";
-import { REAL_ROOT } from "../data/_fixtures.ts";
+import { realDataRoot } from "../_real_data.ts";
 
 const PYTHON = "/usr/bin/python3";
 const NOTEBOOK = join(WORKSPACE_ROOT, "notebooks", "01_data_exploration.ipynb");
@@ -60,7 +60,7 @@ Deno.test("nbclient runs notebook 01 from the repository root with a relative da
   const dir = await Deno.makeTempDir({ prefix: "cxr-nbclient-" });
   const env = {
     CXR_PROFILE: "quick",
-    CXR_DATA_DIR: relative(WORKSPACE_ROOT, REAL_ROOT), // "../shared/data/chest_xray"
+    CXR_DATA_DIR: relative(WORKSPACE_ROOT, realDataRoot()), // relative, as a user writes it
     NO_COLOR: "1",
   };
   try {
@@ -100,7 +100,7 @@ Deno.test("nbclient runs notebook 01 from the repository root with a relative da
     // The relative data folder resolved against the workspace root, not notebooks/.
     const header = viaJupyter.cells[1].cell_type === "code" ? viaJupyter.cells[1].outputs[0] : null;
     assert.ok(header?.output_type === "display_data");
-    assert.match(String(header.data["text/plain"]), new RegExp(`data \`${REAL_ROOT}\``));
+    assert.match(String(header.data["text/plain"]), new RegExp(`data \`${realDataRoot()}\``));
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

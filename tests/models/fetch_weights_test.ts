@@ -13,13 +13,13 @@ import {
 import { kerasWeightName } from "../../lib/models/weights.ts";
 import { captureLog } from "../cli/_capture.ts";
 import { kerasH5, type KerasLayer } from "./_keras_h5.ts";
-import { SHARED_WEIGHTS } from "./_shared.ts";
+import { realWeightsDir } from "../_real_data.ts";
 
 await tf.setBackend("cpu");
 
 /** The shared artifact re-packed as Keras' .h5 (what storage.googleapis.com serves), by layer. */
 async function kerasFile(withTop: boolean): Promise<Uint8Array> {
-  const stored = await readWeightsArtifact(SHARED_WEIGHTS);
+  const stored = await readWeightsArtifact(realWeightsDir());
   const model = mobileNetV2({ includeTop: withTop });
   const layers: KerasLayer[] = model.layers.map((l) => ({
     name: l.name,
@@ -55,11 +55,11 @@ Deno.test("weights fetch downloads Keras' no-top .h5 and writes the same artifac
     assert.match(r.url, /_1\.0_224_no_top\.h5$/);
   });
   // Byte-identical to the first 260 tensors (9,031,936 bytes) of the shared artifact.
-  const want = await readFile(join(SHARED_WEIGHTS, "weights.bin"));
+  const want = await readFile(join(realWeightsDir(), "weights.bin"));
   const got = await readFile(join(out, "weights.bin"));
   assert.equal(got.length, 9_031_936);
   assert.ok(got.every((b, i) => b === want[i]));
-  const wantJson = JSON.parse(await readFile(join(SHARED_WEIGHTS, "weights.json"), "utf8"));
+  const wantJson = JSON.parse(await readFile(join(realWeightsDir(), "weights.json"), "utf8"));
   assert.deepEqual(
     JSON.parse(await readFile(join(out, "weights.json"), "utf8")),
     wantJson.slice(0, 260),
@@ -81,7 +81,7 @@ Deno.test("cxr weights fetch --with-top converts the classifier too", async () =
   );
   assert.deepEqual(
     await readFile(join(out, "weights.bin")),
-    await readFile(join(SHARED_WEIGHTS, "weights.bin")),
+    await readFile(join(realWeightsDir(), "weights.bin")),
   );
   await Deno.remove(out, { recursive: true });
 });

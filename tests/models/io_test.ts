@@ -4,7 +4,7 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { CxrError } from "../../lib/errors.ts";
 import { loadModel, mobileNetV2Classifier, saveModel } from "../../lib/models/mod.ts";
-import { SHARED_WEIGHTS } from "./_shared.ts";
+import { realWeightsDir } from "../_real_data.ts";
 
 await tf.setBackend("cpu");
 
@@ -12,7 +12,7 @@ const SIZE = 32;
 
 Deno.test("saveModel/loadModel round trip gives identical predictions", async () => {
   const dir = await Deno.makeTempDir();
-  const model = await mobileNetV2Classifier({ inputSize: SIZE, weightsDir: SHARED_WEIGHTS });
+  const model = await mobileNetV2Classifier({ inputSize: SIZE, weightsDir: realWeightsDir() });
   await saveModel(model, dir);
   assert.deepEqual((await readdir(dir)).sort(), ["model.json", "weights.bin"]);
   const json = JSON.parse(await readFile(join(dir, "model.json"), "utf8"));
@@ -38,7 +38,7 @@ Deno.test("saveModel/loadModel round trip gives identical predictions", async ()
 
 Deno.test("saved files load unchanged with tf.loadLayersModel over HTTP, as in a browser", async () => {
   const dir = await Deno.makeTempDir();
-  const model = await mobileNetV2Classifier({ inputSize: SIZE, weightsDir: SHARED_WEIGHTS });
+  const model = await mobileNetV2Classifier({ inputSize: SIZE, weightsDir: realWeightsDir() });
   await saveModel(model, dir);
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
     const name = new URL(req.url).pathname.slice(1);

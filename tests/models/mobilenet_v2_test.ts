@@ -4,7 +4,7 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { mobileNetV2, mobileNetV2Classifier } from "../../lib/models/mod.ts";
 import { kerasWeightName } from "../../lib/models/weights.ts";
-import { SHARED_WEIGHTS } from "./_shared.ts";
+import { realWeightsDir } from "../_real_data.ts";
 
 await tf.setBackend("cpu");
 
@@ -30,7 +30,7 @@ Deno.test("mobileNetV2 has Keras' parameter counts", () => {
 
 Deno.test("mobileNetV2 weight names and order equal the Keras weights file exactly", async () => {
   const entries: { name: string; shape: number[] }[] = JSON.parse(
-    await readFile(join(SHARED_WEIGHTS, "weights.json"), "utf8"),
+    await readFile(join(realWeightsDir(), "weights.json"), "utf8"),
   );
   const model = mobileNetV2({ includeTop: true });
   const ours = model.layers.flatMap((l) =>
@@ -56,7 +56,7 @@ Deno.test("mobileNetV2 layers are configured like Keras", () => {
 });
 
 Deno.test("mobileNetV2Classifier: paper head on the ImageNet base", async () => {
-  const model = await mobileNetV2Classifier({ weightsDir: SHARED_WEIGHTS });
+  const model = await mobileNetV2Classifier({ weightsDir: realWeightsDir() });
   assert.equal(model.countParams(), 2_260_546);
   assert.deepEqual(model.layers.slice(-3).map((l) => l.name), [
     "global_average_pooling2d",
@@ -65,7 +65,7 @@ Deno.test("mobileNetV2Classifier: paper head on the ImageNet base", async () => 
   ]);
   assert.equal(model.getLayer("dropout").getConfig().rate, 0.2);
   // The base holds the file's values: bn_Conv1/gamma sits at byte offset 3456.
-  const bin = await readFile(join(SHARED_WEIGHTS, "weights.bin"));
+  const bin = await readFile(join(realWeightsDir(), "weights.bin"));
   const gamma = new Float32Array(bin.buffer.slice(bin.byteOffset + 3456, bin.byteOffset + 3584));
   assert.deepEqual(await model.getLayer("bn_Conv1").getWeights()[0].data(), gamma);
   const random = await mobileNetV2Classifier({ inputSize: 96, dropout: 0.5 });

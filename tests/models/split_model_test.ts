@@ -3,12 +3,12 @@ import * as tf from "@tensorflow/tfjs";
 import { CxrError } from "../../lib/errors.ts";
 import { cutBefore, cutPoints, mobileNetV2Classifier, splitAt } from "../../lib/models/mod.ts";
 import { Rng } from "../../lib/util/rng.ts";
-import { SHARED_WEIGHTS } from "./_shared.ts";
+import { realWeightsDir } from "../_real_data.ts";
 
 await tf.setBackend("cpu");
 
 const SIZE = 32;
-const model = await mobileNetV2Classifier({ inputSize: SIZE, weightsDir: SHARED_WEIGHTS });
+const model = await mobileNetV2Classifier({ inputSize: SIZE, weightsDir: realWeightsDir() });
 // Random dense weights so the two classes differ visibly.
 tf.tidy(() =>
   model.getLayer("dense").setWeights([

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { realDataRoot } from "../_real_data.ts";
 import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,7 +10,6 @@ import { decodeGray } from "../../lib/data/mod.ts";
 import { CxrError } from "../../lib/errors.ts";
 import { disposeGradCam } from "../../lib/explain/mod.ts";
 import { toModelInput } from "../../lib/models/mod.ts";
-import { dataRoot } from "../../lib/paths.ts";
 import {
   listImages,
   openRun,
@@ -25,7 +25,7 @@ await tf.setBackend("cpu");
 
 /** Two real X-rays from the dataset's test folder, a text file named .jpeg, a truncated JPEG. */
 async function images(dir: string): Promise<{ real: string[]; text: string; truncated: string }> {
-  const root = join(dataRoot(), "test");
+  const root = join(realDataRoot(), "test");
   const real = [
     join(root, "NORMAL", "IM-0001-0001.jpeg"),
     join(root, "PNEUMONIA", "person1_virus_6.jpeg"),

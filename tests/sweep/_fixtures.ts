@@ -3,14 +3,8 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import sharp from "sharp";
 import { WORKSPACE_ROOT } from "../../lib/paths.ts";
+import { realWeightsDir } from "../_real_data.ts";
 
-export const SHARED_WEIGHTS = join(
-  WORKSPACE_ROOT,
-  "..",
-  "shared",
-  "models",
-  "mobilenet_v2_imagenet",
-);
 export const CLI = join(WORKSPACE_ROOT, "lib", "cli", "main.ts");
 
 /** A Kaggle-layout dataset of 20 small gray PNGs per class (PNEUMONIA brighter). */
@@ -50,7 +44,7 @@ export async function sweepFixture(prefix: string) {
   await writeFile(config, JSON.stringify(TINY_CONFIG));
   const env = {
     CXR_DATA_DIR: data,
-    CXR_WEIGHTS_DIR: SHARED_WEIGHTS,
+    CXR_WEIGHTS_DIR: realWeightsDir(),
     CXR_CACHE_DIR: join(tmp, "cache"),
     CXR_BACKEND: "cpu",
     NO_COLOR: "1",

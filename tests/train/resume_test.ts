@@ -7,8 +7,7 @@ import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import sharp from "sharp";
 import { WORKSPACE_ROOT } from "../../lib/paths.ts";
-
-const WEIGHTS = join(WORKSPACE_ROOT, "..", "shared", "models", "mobilenet_v2_imagenet");
+import { realWeightsDir } from "../_real_data.ts";
 
 /** A Kaggle-layout dataset of 20 small gray PNGs per class (PNEUMONIA brighter). */
 async function tinyDataset(root: string): Promise<void> {
@@ -54,7 +53,7 @@ Deno.test("kill -9 after the first epoch, rerun: resumes with no gap or duplicat
     "--data",
     data,
     "--weights",
-    WEIGHTS,
+    realWeightsDir(),
     "--backend",
     "cpu",
     "--profile",

@@ -3,11 +3,12 @@
  * `deno task serve`, fed 20 test X-rays and a JPEG with an ICC profile through the file input;
  * every probability must equal `cxr predict`'s within 1e-3, with no console error.
  */
+import { realDataRoot } from "../_real_data.ts";
 import assert from "node:assert/strict";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { dataRoot, outputsDir } from "../../lib/paths.ts";
+import { outputsDir } from "../../lib/paths.ts";
 import { grayIccProfile, withIccProfile } from "../data/_icc.ts";
 import { findChromium, launchChromium } from "./_chromium.ts";
 
@@ -27,7 +28,7 @@ async function run(args: string[]): Promise<string> {
 
 /** 10 NORMAL and 10 PNEUMONIA images of the dataset's test folder, and a profiled JPEG. */
 async function pickImages(dir: string): Promise<string[]> {
-  const root = join(dataRoot(), "test");
+  const root = join(realDataRoot(), "test");
   const files: string[] = [];
   for (const label of ["NORMAL", "PNEUMONIA"]) {
     const names = (await readdir(join(root, label))).filter((f) => f.endsWith(".jpeg")).sort();

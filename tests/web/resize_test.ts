@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
+import { realDataRoot } from "../_real_data.ts";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import sharp from "sharp";
 import { decodeGray } from "../../lib/data/mod.ts";
-import { dataRoot } from "../../lib/paths.ts";
 import { fillResize, jpegShrinkOnLoad, resizeFill } from "../../lib/web/resize.ts";
 
 /** Full-size grey pixels of a file (what a browser's decoder gives, ICC ignored). */
@@ -19,7 +19,7 @@ function countDiffs(a: Uint8Array, b: Uint8Array): number {
 }
 
 Deno.test("fillResize equals the training decode byte for byte on real X-rays", async () => {
-  const root = dataRoot();
+  const root = realDataRoot();
   // 224x224 test images, and train images of other shapes (wider, one under 224 px tall).
   const picks = [
     ...(await readdir(join(root, "test", "NORMAL"))).sort().slice(0, 3).map((f) =>
