@@ -9,9 +9,11 @@
  * The choice is printed once, e.g. `backend: wasm (SIMD, 2 threads)`. On every backend the
  * gradient kernels from `lib/kernels/` are registered, so the wasm backend can train.
  *
+ * @example
  * ```ts
  * import { initBackend } from "./backend.ts";
- * const { name, device } = await initBackend(); // or initBackend({ backend: "cpu", quiet: true })
+ * const { name, device } = await initBackend({ backend: "cpu", quiet: true }); // default: fastest
+ * console.log(name, device);
  * ```
  *
  * @module

@@ -3,11 +3,16 @@
  * machine (image preparation, inference, stage-1/stage-2/full training steps), with the
  * helpers it is built from.
  *
+ * @example Inference speed of the active backend at 96 px
  * ```ts
- * import { formatTable, runTfjsBench } from "./lib/bench/mod.ts";
- * const rows = await runTfjsBench({ size: 96, batch: 4, warmup: 1, repeats: 3, rows: ["inference"], files: [] });
- * console.log(formatTable({ date: new Date().toISOString(), size: 96, batch: 4, repeats: 3, warmup: 1,
- *   machine: "2 CPUs", tfjs: { engine: "tfjs wasm", rows }, torch: null }));
+ * import { initBackend } from "../backend.ts";
+ * import { formatTable, runTfjsBench } from "./mod.ts";
+ * const { name } = await initBackend({ quiet: true });
+ * const workload = { size: 96, batch: 4, warmup: 1, repeats: 2 };
+ * const rows = await runTfjsBench({ ...workload, rows: ["inference"], files: [] });
+ * const date = new Date().toISOString();
+ * const tfjs = { engine: `tfjs ${name}`, rows };
+ * console.log(formatTable({ ...workload, date, machine: "this one", tfjs, torch: null }));
  * ```
  *
  * @module

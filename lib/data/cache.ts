@@ -103,7 +103,11 @@ async function readIndex(dir: string): Promise<CacheIndex | null> {
  *
  * @example
  * ```ts
- * const cache = await prepareCache({ dataRoot: "data/chest_xray", size: 224 });
+ * import { scanDataset } from "./manifest.ts";
+ * import { dataRoot } from "../paths.ts";
+ * const { rows } = await scanDataset(dataRoot(), { progress: false });
+ * const cache = await prepareCache({ dataRoot: dataRoot(), size: 64, rows: rows.slice(0, 4) });
+ * console.log(cache.pixels(rows[0].sha256).length); // 64 * 64
  * ```
  */
 export async function prepareCache(opts: PrepareOptions): Promise<ImageCache> {

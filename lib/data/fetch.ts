@@ -130,7 +130,13 @@ async function unpack(archive: string, dest: string, showProgress: boolean): Pro
  *
  * @example
  * ```ts
- * await fetchDataset({ source: MENDELEY_SOURCE, out: "data/chest_xray" });
+ * // `deno task cxr data fetch` calls
+ * //   await fetchDataset({ source: MENDELEY_SOURCE, out: "data/chest_xray" });
+ * // which downloads (resumably, checking the SHA-256), unpacks and scans. A folder that already
+ * // holds files is refused before anything is downloaded:
+ * const out = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${out}/notes.txt`, "mine");
+ * await fetchDataset({ source: MENDELEY_SOURCE, out }).catch((e) => console.log(e.message));
  * ```
  */
 export async function fetchDataset(opts: FetchOptions): Promise<Fetched> {

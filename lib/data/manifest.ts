@@ -52,7 +52,9 @@ export interface ScanResult {
  *
  * @example
  * ```ts
- * const { rows, skipped } = await scanDataset("data/chest_xray");
+ * import { dataRoot } from "../paths.ts";
+ * const { rows, skipped } = await scanDataset(dataRoot(), { progress: false });
+ * console.log(rows.length, skipped.length);
  * ```
  */
 export async function scanDataset(root: string, opts: ScanOptions = {}): Promise<ScanResult> {

@@ -5,11 +5,13 @@
  *
  * @example
  * ```ts
- * import { prepareCache, scanDataset, splitDataset } from "./lib/data/mod.ts";
- * const { rows } = await scanDataset("data/chest_xray");
- * const { train, val, test } = splitDataset(rows, { strategy: "patient", seed: 7 });
- * const cache = await prepareCache({ dataRoot: "data/chest_xray", size: 224, rows });
- * const pixels = cache.pixels(train[0].sha256); // 224*224 bytes
+ * import { prepareCache, scanDataset, splitDataset } from "./mod.ts";
+ * import { dataRoot } from "../paths.ts";
+ * const { rows } = await scanDataset(dataRoot(), { progress: false });
+ * const { train } = splitDataset(rows, { strategy: "patient", seed: 7 });
+ * const some = train.slice(0, 4);
+ * const cache = await prepareCache({ dataRoot: dataRoot(), size: 64, rows: some, progress: false });
+ * const pixels = cache.pixels(some[0].sha256); // 64*64 gray bytes
  * ```
  *
  * @module

@@ -96,7 +96,11 @@ function checkFractions(f: readonly number[]): void {
  *
  * @example
  * ```ts
+ * import { scanDataset } from "./manifest.ts";
+ * import { dataRoot } from "../paths.ts";
+ * const { rows } = await scanDataset(dataRoot(), { progress: false });
  * const { train, val, test } = splitDataset(rows, { strategy: "patient", seed: 7 });
+ * console.log(train.length, val.length, test.length);
  * ```
  */
 export function splitDataset(rows: readonly ManifestRow[], opts: SplitOptions): Split {

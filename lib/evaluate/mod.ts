@@ -4,9 +4,19 @@
  *
  * @example
  * ```ts
- * import { evaluateRun } from "./lib/evaluate/mod.ts";
- * const { metrics, outDir } = await evaluateRun({ runDir: "outputs/runs/paper", split: "test" });
- * console.log(metrics.accuracy, metrics.ci?.accuracy, outDir);
+ * import { initBackend } from "../backend.ts";
+ * import { loadConfig } from "../config.ts";
+ * import { dataRoot } from "../paths.ts";
+ * import { trainRun } from "../train/mod.ts";
+ * await initBackend({ quiet: true });
+ * // A tiny run to work on: the baseline at 32 px on 4 images per class, one epoch.
+ * const overrides = { model: "baseline", inputSize: 32, subsetPerClass: 4, stage1Epochs: 1 } as const;
+ * const config = await loadConfig({ profile: "quick", overrides: { ...overrides, dataRoot: dataRoot() } });
+ * const runDir = await Deno.makeTempDir();
+ * await trainRun({ config, runDir, print: () => {} });
+ * import { evaluateRun } from "./mod.ts";
+ * const { metrics, outDir } = await evaluateRun({ runDir, split: "test", bootstrap: 100 });
+ * console.log(metrics.accuracy, metrics.ci?.accuracy, outDir); // report.md, figures, Grad-CAM
  * ```
  *
  * @module

@@ -4,12 +4,15 @@
  *
  * @example
  * ```ts
- * import { gradCam, overlayHeatmap } from "./lib/explain/mod.ts";
- * import { toModelInput } from "./lib/models/mod.ts";
- * const x = toModelInput([gray], 224, 1);
- * const [heat] = await gradCam(model, x, { layerName: "out_relu", classIndex: 1 });
+ * import { baselineCnn, toModelInput } from "../models/mod.ts";
+ * import { gradCam, overlayHeatmap } from "./mod.ts";
+ * const model = baselineCnn({ inputSize: 64 });
+ * const gray = new Uint8Array(64 * 64).map((_, i) => i % 64 < 32 ? 60 : 180);
+ * const x = toModelInput([gray], 64, 1);
+ * const [heat] = await gradCam(model, x, { classIndex: 1 }); // the last convolutional block
  * x.dispose();
- * await Deno.writeFile("cam.png", await overlayHeatmap(gray, heat, 224));
+ * const png = await overlayHeatmap(gray, heat, 64);
+ * await Deno.writeFile(`${await Deno.makeTempDir()}/cam.png`, png);
  * ```
  *
  * @module

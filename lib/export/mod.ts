@@ -4,9 +4,20 @@
  *
  * @example
  * ```ts
- * import { exportRun } from "./lib/export/mod.ts";
- * const { card } = await exportRun({ runDir: "outputs/runs/quick/patient/mobilenetv2-seed42", outDir: "web-model", float16: true });
- * console.log(card.float16_check);
+ * import { initBackend } from "../backend.ts";
+ * import { loadConfig } from "../config.ts";
+ * import { dataRoot } from "../paths.ts";
+ * import { trainRun } from "../train/mod.ts";
+ * await initBackend({ quiet: true });
+ * // A tiny run to work on: the baseline at 32 px on 4 images per class, one epoch.
+ * const overrides = { model: "baseline", inputSize: 32, subsetPerClass: 4, stage1Epochs: 1 } as const;
+ * const config = await loadConfig({ profile: "quick", overrides: { ...overrides, dataRoot: dataRoot() } });
+ * const runDir = await Deno.makeTempDir();
+ * await trainRun({ config, runDir, print: () => {} });
+ * import { exportRun } from "./mod.ts";
+ * const outDir = await Deno.makeTempDir();
+ * const { card } = await exportRun({ runDir, outDir, float16: true, print: () => {} });
+ * console.log(card.float16_check); // float16 against float32 predictions on validation images
  * ```
  *
  * @module

@@ -5,8 +5,10 @@
  *
  * @example
  * ```ts
- * import { runNotebook } from "./lib/jupyter/mod.ts";
- * const run = await runNotebook("notebooks/01_data_exploration.ipynb", { env: { CXR_PROFILE: "quick" } });
+ * import { codeCell, newNotebook, runNotebook, writeNotebook } from "./mod.ts";
+ * const path = `${await Deno.makeTempDir()}/hello.ipynb`;
+ * await writeNotebook(path, newNotebook([codeCell('console.log(Deno.env.get("CXR_PROFILE"))')]));
+ * const run = await runNotebook(path, { env: { CXR_PROFILE: "quick" } });
  * if (run.failure) console.error(`cell ${run.failure.cellNumber}: ${run.failure.evalue}`);
  * ```
  *

@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { summarizeMetrics } from "./lib/metrics/mod.ts";
+ * import { summarizeMetrics } from "./mod.ts";
  * const m = summarizeMetrics([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], { bootstrap: 1000, seed: 1 });
  * console.log(m.roc_auc, m.ci?.roc_auc); // 0.75 [low, high]
  * ```

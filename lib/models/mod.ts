@@ -4,14 +4,15 @@
  *
  * @example
  * ```ts
- * import { mobileNetV2Classifier, saveModel, splitAt, toModelInput } from "./lib/models/mod.ts";
- * import { weightsDir } from "./lib/paths.ts";
- *
- * const model = await mobileNetV2Classifier({ weightsDir: weightsDir() });
+ * import { mobileNetV2Classifier, saveModel, splitAt, toModelInput } from "./mod.ts";
+ * import { weightsDir } from "../paths.ts";
+ * import type * as tf from "@tensorflow/tfjs";
+ * const model = await mobileNetV2Classifier({ inputSize: 96, weightsDir: weightsDir() });
  * const { frozen, trainable } = splitAt(model, "out_relu"); // features -> head
- * const x = toModelInput(new Uint8Array(224 * 224), 224, 1);
- * const probs = trainable.predict(frozen.predict(x)); // == model.predict(x)
- * await saveModel(model, "outputs/run/best_mobilenetv2_chestxray");
+ * const x = toModelInput([new Uint8Array(96 * 96)], 96, 1);
+ * const probs = trainable.predict(frozen.predict(x)) as tf.Tensor; // == model.predict(x)
+ * console.log(probs.shape); // [1, 2]
+ * await saveModel(model, `${await Deno.makeTempDir()}/best_mobilenetv2_chestxray`);
  * ```
  *
  * @module

@@ -7,7 +7,7 @@
  *
  * @example
  * ```ts
- * import { notebookParams, showMarkdown, showTable } from "../lib/notebook/mod.ts";
+ * import { notebookParams, showMarkdown, showTable } from "./mod.ts";
  * const params = notebookParams();
  * await showMarkdown(`profile **${params.profile}**, run dir \`${params.runDir}\``);
  * await showTable([{ split: "train", images: 4172 }, { split: "test", images: 624 }]);

@@ -53,7 +53,7 @@ export const PARAMS_FILE_ENV = "CXR_PARAMS";
  *
  * @example
  * ```ts
- * import { notebookParams } from "../lib/notebook/mod.ts";
+ * import { notebookParams } from "./mod.ts";
  * const params = notebookParams();
  * console.log(params.profile, params.runDir);
  * ```

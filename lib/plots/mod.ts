@@ -8,9 +8,10 @@
  *
  * @example
  * ```ts
- * import { confusionMatrixSpec, writeFigure } from "./lib/plots/mod.ts";
- * await writeFigure(confusionMatrixSpec([[200, 34], [8, 382]]), "outputs/confusion_matrix");
- * // -> outputs/confusion_matrix.vl.json, .svg, .png
+ * import { confusionMatrixSpec, writeFigure } from "./mod.ts";
+ * const dir = await Deno.makeTempDir();
+ * const figure = await writeFigure(confusionMatrixSpec([[200, 34], [8, 382]]), `${dir}/confusion`);
+ * console.log(figure.files); // confusion.vl.json, .svg, .png
  * ```
  *
  * @module

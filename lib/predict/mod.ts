@@ -4,9 +4,21 @@
  *
  * @example
  * ```ts
- * import { listImages, openRun, predictImages } from "./lib/predict/mod.ts";
- * const run = await openRun("outputs/runs/full/patient/mobilenetv2-seed42");
- * const { files } = await listImages(["chest.jpeg"]);
+ * import { initBackend } from "../backend.ts";
+ * import { loadConfig } from "../config.ts";
+ * import { dataRoot } from "../paths.ts";
+ * import { trainRun } from "../train/mod.ts";
+ * await initBackend({ quiet: true });
+ * // A tiny run to work on: the baseline at 32 px on 4 images per class, one epoch.
+ * const overrides = { model: "baseline", inputSize: 32, subsetPerClass: 4, stage1Epochs: 1 } as const;
+ * const config = await loadConfig({ profile: "quick", overrides: { ...overrides, dataRoot: dataRoot() } });
+ * const runDir = await Deno.makeTempDir();
+ * await trainRun({ config, runDir, print: () => {} });
+ * import { listImages, openRun, predictImages } from "./mod.ts";
+ * import { join } from "node:path";
+ * const run = await openRun(runDir);
+ * const image = join(dataRoot(), "test", "NORMAL", "IM-0001-0001.jpeg");
+ * const { files } = await listImages([image]);
  * const { predictions } = await predictImages(run.model, files, run.inputSize, run);
  * console.log(predictions[0].prob, predictions[0].decision);
  * ```

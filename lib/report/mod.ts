@@ -6,13 +6,23 @@
  *
  * @example
  * ```ts
- * import { measureRunEfficiency, writeReport } from "./lib/report/mod.ts";
- * await measureRunEfficiency("outputs/runs/full/paper/mobilenetv2-seed42");
- * const { path } = await writeReport({
- *   runs: ["outputs/runs/full"],
- *   outDir: "outputs",
- *   dataRoot: "../shared/data/chest_xray",
- * });
+ * import { initBackend } from "../backend.ts";
+ * import { loadConfig } from "../config.ts";
+ * import { dataRoot } from "../paths.ts";
+ * import { trainRun } from "../train/mod.ts";
+ * await initBackend({ quiet: true });
+ * // A tiny run to work on: the baseline at 32 px on 4 images per class, one epoch.
+ * const overrides = { model: "baseline", inputSize: 32, subsetPerClass: 4, stage1Epochs: 1 } as const;
+ * const config = await loadConfig({ profile: "quick", overrides: { ...overrides, dataRoot: dataRoot() } });
+ * const runDir = await Deno.makeTempDir();
+ * await trainRun({ config, runDir, print: () => {} });
+ * import { evaluateRun } from "../evaluate/mod.ts";
+ * import { measureRunEfficiency, writeReport } from "./mod.ts";
+ * await evaluateRun({ runDir, bootstrap: 0, gradcamPerOutcome: 0, print: () => {} });
+ * await measureRunEfficiency(runDir);
+ * const outDir = await Deno.makeTempDir();
+ * const { path } = await writeReport({ runs: [runDir], outDir });
+ * console.log(path); // <outDir>/REPORT.md
  * ```
  *
  * @module

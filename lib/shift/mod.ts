@@ -6,9 +6,10 @@
  *
  * @example
  * ```ts
- * import { folderStats, shiftComparisons, shiftTable } from "./lib/shift/mod.ts";
- * const stats = await folderStats({ dataRoot: "data/chest_xray", perGroup: 100 });
- * console.log(shiftTable(shiftComparisons(stats)).toMarkdown());
+ * import { folderStats, shiftComparisons, shiftTable } from "./mod.ts";
+ * import { dataRoot } from "../paths.ts";
+ * const stats = await folderStats({ dataRoot: dataRoot(), perGroup: 12, size: 64 });
+ * console.log(shiftTable(shiftComparisons(stats, { folds: 3 })).toMarkdown());
  * ```
  *
  * @module

@@ -7,9 +7,13 @@
  * @example
  * ```ts
  * import { expandGrid, recordSweep, runLocalSweep, sweepFile } from "./mod.ts";
- * const cells = expandGrid({ models: ["mobilenetv2"], splits: ["paper"], seeds: [1, 2] });
- * const sweep = await recordSweep("outputs/runs/sweep", sweepFile("quick", cells));
- * await runLocalSweep({ sweepDir: "outputs/runs/sweep", sweep, jobs: 1 });
+ * // One cell: the baseline at 32 px on 4 images per class, one epoch.
+ * const cells = expandGrid({ models: ["baseline"], splits: ["paper"], seeds: [1] });
+ * const config = { inputSize: 32, subsetPerClass: 4, stage1Epochs: 1 };
+ * const sweepDir = await Deno.makeTempDir();
+ * const sweep = await recordSweep(sweepDir, sweepFile("quick", cells, { config }));
+ * const { failed } = await runLocalSweep({ sweepDir, sweep, jobs: 1 });
+ * console.log(failed); // 0
  * ```
  *
  * @module

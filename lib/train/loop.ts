@@ -61,7 +61,7 @@ export async function trainStep(
   const run = () => {
     let correct: tf.Tensor | undefined;
     const { value, grads } = tf.variableGrads(() => {
-      // Frozen BatchNorm statistics: conv+BN+ReLU6 as one fused op (lib/kernels, PERF).
+      // Frozen BatchNorm statistics: conv+BN+ReLU6 as one fused op (lib/kernels/folded_forward.ts).
       const p = options.trainBatchNorm
         ? trainable.apply(batch.x, { training: true }) as tf.Tensor
         : foldedTrainForward(trainable)(batch.x);

@@ -5,12 +5,19 @@
  *
  * @example
  * ```ts
+ * import { initBackend } from "../backend.ts";
  * import { loadConfig } from "../config.ts";
+ * import { dataRoot, weightsDir } from "../paths.ts";
  * import { trainRun } from "./mod.ts";
- * const config = await loadConfig({ profile: "quick" });
- * config.dataRoot = "../shared/data/chest_xray";
- * config.weightsDir = "../shared/models/mobilenet_v2_imagenet";
- * const { history, best } = await trainRun({ config, runDir: "outputs/runs/quick" });
+ * await initBackend({ quiet: true }); // the fastest backend here
+ * // The quick profile, cut further: 64 px, 4 images per class, one epoch per stage.
+ * const config = await loadConfig({
+ *   profile: "quick",
+ *   overrides: { inputSize: 64, subsetPerClass: 4, dataRoot: dataRoot(), weightsDir: weightsDir() },
+ * });
+ * const runDir = await Deno.makeTempDir();
+ * const { history, best } = await trainRun({ config, runDir });
+ * console.log(history.length, best.epoch); // 2 epochs; rerunning resumes or finds it complete
  * ```
  *
  * @module
