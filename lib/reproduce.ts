@@ -172,6 +172,13 @@ async function trainPlan(
     signal: options.signal,
   });
   if (result.interrupted) return 130;
+  if (result.busy) {
+    console.error(
+      `reproduce: ${result.busy} run(s) are being trained by another process; the notebooks ` +
+        `run once every run is finished: rerun this command when they are`,
+    );
+    return 1;
+  }
   if (result.failed) {
     console.error(
       `error: ${result.failed} run(s) failed (logs in ${join(sweepDir, "logs")}); ` +

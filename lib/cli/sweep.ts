@@ -153,6 +153,12 @@ export async function main(args: string[]): Promise<void> {
     if (result.interrupted) {
       fail("sweep interrupted; rerun the same command to resume", { exitCode: 130 });
     }
+    if (result.busy) {
+      fail(
+        `${result.busy} cell(s) are being trained by another process (see the table); ` +
+          `rerun this command once they finish`,
+      );
+    }
     if (result.failed) {
       fail(`${result.failed} cell(s) failed; their logs are in ${out}/logs/ (rerun to retry)`);
     }

@@ -26,6 +26,7 @@ import {
   LOG_MARK,
   readCellState,
 } from "./status.ts";
+import { runHolder } from "./overview.ts";
 import { type CellRow, LiveTable } from "./table.ts";
 
 /** Options of {@linkcode runLocalSweep}. */
@@ -55,6 +56,8 @@ export interface LocalSweepResult {
   /** Cells finished by this call. */
   ran: number;
   failed: number;
+  /** Cells left alone because another process holds their run folder. */
+  busy: number;
   interrupted: boolean;
 }
 
@@ -114,6 +117,13 @@ export async function runLocalSweep(options: LocalSweepOptions): Promise<LocalSw
     const worker = async () => {
       for (let slot = queue.shift(); slot; slot = queue.shift()) {
         if (options.signal?.aborted) return;
+        // A run folder another process trains (a plain `cxr train`, another sweep) is left to it.
+        const heldBy = await runHolder(slot.runDir);
+        if (heldBy) {
+          slot.row = { ...slot.row, phase: "busy", heldBy };
+          draw();
+          continue;
+        }
         if (await runCell(options, slot, children, draw)) ran++;
       }
     };
@@ -128,6 +138,7 @@ export async function runLocalSweep(options: LocalSweepOptions): Promise<LocalSw
       rows: slots.map((s) => s.row),
       ran,
       failed: slots.filter((s) => s.row.phase === "failed").length,
+      busy: slots.filter((s) => s.row.phase === "busy").length,
       interrupted: options.signal?.aborted ?? false,
     };
   } finally {

@@ -4,7 +4,11 @@
  *
  * @module
  */
+import { readFile } from "node:fs/promises";
+import { hostname } from "node:os";
 import { join } from "node:path";
+import { parseHolder, RUN_LOCK } from "../util/lock.ts";
+import { processAlive } from "../util/pid.ts";
 import { formatDuration, plannedEpochs, sweepSecondsLeft } from "./estimate.ts";
 import { cellName, cellPath, type SweepCell, type SweepFile } from "./grid.ts";
 import { readSubmissions } from "./slurm.ts";
@@ -18,6 +22,16 @@ export interface CellStatus {
   slurm?: string;
   /** `<jobId>_<task>` of the cell's latest submission. */
   task?: string;
+  /** The live process training or evaluating it now (its run folder's lock), e.g. "pid 12 on vm". */
+  heldBy?: string;
+}
+
+/** Who holds a run folder's lock, when that process is running (or runs on another host). */
+export async function runHolder(runDir: string): Promise<string | undefined> {
+  const text = await readFile(join(runDir, RUN_LOCK), "utf8").catch(() => null);
+  const holder = text === null ? null : parseHolder(text);
+  if (!holder || (holder.host === hostname() && !processAlive(holder.pid))) return undefined;
+  return `pid ${holder.pid} on ${holder.host}`;
 }
 
 /** The sweep's cells with disk and Slurm states. */
@@ -31,8 +45,9 @@ export interface SweepStatus {
 export async function sweepStatus(sweepDir: string, sweep: SweepFile): Promise<SweepStatus> {
   const cells: CellStatus[] = [];
   for (const cell of sweep.cells) {
-    const state = await readCellState(join(sweepDir, cellPath(cell)), cellLogPath(sweepDir, cell));
-    cells.push({ cell, state });
+    const runDir = join(sweepDir, cellPath(cell));
+    const state = await readCellState(runDir, cellLogPath(sweepDir, cell));
+    cells.push({ cell, state, heldBy: state.finished ? undefined : await runHolder(runDir) });
   }
   const submissions = await readSubmissions(sweepDir);
   if (submissions.length) {
@@ -93,8 +108,9 @@ export function describeStatus(
   }
   const epochs = plannedEpochs(profile, s.cell.model, config).reduce((a, b) => a + b, 0);
   if (s.slurm === "PENDING") return `queued in Slurm${slurm}`;
-  if (s.slurm === "RUNNING") {
-    return `running epoch ${Math.min(s.state.epochs + 1, epochs)}/${epochs}${slurm}`;
+  if (s.slurm === "RUNNING" || s.heldBy) {
+    const by = s.heldBy && !s.slurm ? ` (${s.heldBy})` : "";
+    return `running epoch ${Math.min(s.state.epochs + 1, epochs)}/${epochs}${by}${slurm}`;
   }
   if (s.state.error) return `failed: ${s.state.error}${slurm}`;
   if (s.state.epochs > 0) return `interrupted after epoch ${s.state.epochs}/${epochs}${slurm}`;

@@ -7,7 +7,7 @@
  */
 
 /** Where a cell is. */
-export type CellPhase = "queued" | "running" | "evaluating" | "done" | "failed";
+export type CellPhase = "queued" | "running" | "evaluating" | "done" | "failed" | "busy";
 
 /** One row of the table. */
 export interface CellRow {
@@ -23,6 +23,8 @@ export interface CellRow {
   earlier?: boolean;
   /** The error line (failed). */
   error?: string;
+  /** The other process that holds its run folder (busy), e.g. "pid 12 on vm". */
+  heldBy?: string;
   /** Epochs already on disk when queued (an interrupted run that will resume). */
   resumeFrom?: number;
 }
@@ -44,6 +46,8 @@ export function describeRow(row: CellRow): string {
       }`;
     case "failed":
       return `failed: ${row.error ?? "unknown error"}`;
+    case "busy":
+      return `left alone: another process trains it (${row.heldBy ?? "unknown"})`;
   }
 }
 

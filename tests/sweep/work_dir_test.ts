@@ -51,3 +51,32 @@ Deno.test("moveRunDir moves a finished run and rewrites the files that name its 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a cell whose run folder another live process holds is left alone", async () => {
+  const { LiveTable, runLocalSweep, sweepFile } = await import("../../lib/sweep/mod.ts");
+  const { hostname } = await import("node:os");
+  const dir = await Deno.makeTempDir({ prefix: "cxr-sweep-busy-" });
+  try {
+    const cells = expandGrid({ models: ["mobilenetv2"], splits: ["paper"], seeds: [1] });
+    const run = join(dir, "paper", "mobilenetv2-seed1");
+    await mkdir(run, { recursive: true });
+    // This test process stands for a `cxr train` running in that folder.
+    const holder = { pid: Deno.pid, host: hostname(), started: "now" };
+    await writeFile(join(run, "run.lock"), JSON.stringify(holder));
+    let text = "";
+    const result = await runLocalSweep({
+      sweepDir: dir,
+      sweep: sweepFile("quick", cells),
+      table: new LiveTable({ tty: false, write: (t) => (text += t) }),
+    });
+    assert.deepEqual([result.ran, result.failed, result.busy], [0, 0, 1]);
+    assert.match(
+      text,
+      new RegExp(`seed1: left alone: another process trains it \\(pid ${Deno.pid} on `),
+    );
+    // No command was started for it.
+    await assert.rejects(() => Deno.stat(join(dir, "logs", "paper__mobilenetv2-seed1.log")));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
