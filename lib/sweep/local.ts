@@ -118,7 +118,7 @@ export async function runLocalSweep(options: LocalSweepOptions): Promise<LocalSw
       for (let slot = queue.shift(); slot; slot = queue.shift()) {
         if (options.signal?.aborted) return;
         // A run folder another process trains (a plain `cxr train`, another sweep) is left to it.
-        const heldBy = await runHolder(slot.runDir);
+        const heldBy = await holderAfterGrace(slot.runDir, options.signal);
         if (heldBy) {
           slot.row = { ...slot.row, phase: "busy", heldBy };
           draw();
@@ -171,6 +171,22 @@ async function locateCell(options: LocalSweepOptions, cell: SweepCell): Promise<
     ? { name: cellPath(cell), phase: "done", accuracy: state.accuracy, earlier: true }
     : { name: cellPath(cell), phase: "queued", epochs, resumeFrom: state.epochs || undefined };
   return { cell, row, runDir, finalDir, state };
+}
+
+/**
+ * The live holder of a run folder's lock, after waiting up to 10 s for it to go: a cell of a
+ * sweep killed a moment ago stops within a second, and its process entry can outlive it briefly.
+ */
+async function holderAfterGrace(
+  runDir: string,
+  signal?: AbortSignal,
+): Promise<string | undefined> {
+  let heldBy = await runHolder(runDir);
+  for (let i = 0; heldBy && i < 20 && !signal?.aborted; i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    heldBy = await runHolder(runDir);
+  }
+  return heldBy;
 }
 
 /** Runs one cell's commands; returns whether it finished. */
