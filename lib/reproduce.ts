@@ -41,6 +41,8 @@ estimated time. An interrupted reproduce leaves committed results and notebooks 
 The plan (full profile, the report's grid in outputs/runs/full): MobileNetV2 on the paper's
 image-level split and on the official protocol, seeds 42-46; MobileNetV2 and the baseline on
 the patient split keyed on personN (outputs/runs/full/patient-person/), seeds 42-44.
+fast (the frozen-feature cache, outputs/runs/fast): MobileNetV2 on the three protocols, seeds
+42-43, and the baseline on the patient split, seed 42.
 quick: both models on the paper's split, seed 42, in outputs/runs/quick (a few minutes).
 
 flags:

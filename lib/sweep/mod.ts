@@ -62,5 +62,5 @@ export { jobsPath, readSubmissions, shQuote, slurmScript, submitSlurmSweep } fro
 export type { ScriptOptions, SlurmSubmission, SlurmSweepOptions } from "./slurm.ts";
 export { describeStatus, formatStatus, slurmStates, sweepStatus } from "./overview.ts";
 export type { CellStatus, SweepStatus } from "./overview.ts";
-export { formatPlan, planCells, QUICK_GRID, readPlan, REPORT_GRIDS } from "./plan.ts";
+export { FAST_GRIDS, formatPlan, planCells, QUICK_GRID, readPlan, REPORT_GRIDS } from "./plan.ts";
 export type { PlannedCell, PlanOptions } from "./plan.ts";

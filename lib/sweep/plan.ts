@@ -30,6 +30,15 @@ export const REPORT_GRIDS: readonly SweepGrid[] = [
   },
 ];
 
+/**
+ * The runs of the `fast` profile (frozen-feature cache) kept in outputs/runs/fast: MobileNetV2
+ * on the three protocols with seeds 42 and 43, the baseline on the patient split with seed 42.
+ */
+export const FAST_GRIDS: readonly SweepGrid[] = [
+  { models: ["mobilenetv2"], splits: ["paper", "official", "patient"], seeds: [42, 43] },
+  { models: ["baseline"], splits: ["patient"], seeds: [42] },
+];
+
 /** The few-minute smoke run: both models, the paper's split, one seed. */
 export const QUICK_GRID: SweepGrid = {
   models: ["mobilenetv2", "baseline"],
@@ -47,7 +56,7 @@ export interface PlanOptions {
 
 /**
  * The cells `reproduce` runs: the report's grids (quick: {@linkcode QUICK_GRID}), or both models
- * on one split and its seeds when a split or seeds are given.
+ * on one split and its seeds when a split or seeds are given. `fast`: {@linkcode FAST_GRIDS}.
  */
 export function planCells(profile: string, options: PlanOptions = {}): SweepCell[] {
   if (options.split || options.seeds) {
@@ -58,7 +67,7 @@ export function planCells(profile: string, options: PlanOptions = {}): SweepCell
       patientKeys: options.patientKey ? [options.patientKey] : undefined,
     });
   }
-  const grids = profile === "quick" ? [QUICK_GRID] : REPORT_GRIDS;
+  const grids = profile === "quick" ? [QUICK_GRID] : profile === "fast" ? FAST_GRIDS : REPORT_GRIDS;
   return uniqueCells(grids.flatMap(expandGrid));
 }
 
