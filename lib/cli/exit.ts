@@ -5,16 +5,23 @@
  * @module
  */
 import { CxrError } from "../errors.ts";
+import { diskErrorMessage } from "../util/disk_error.ts";
 
 /**
  * Prints `err` as one `error: ...` line and returns its exit code when it is a user mistake:
- * a {@linkcode CxrError} (its own code) or a malformed flag from `node:util` parseArgs (2, with
+ * a {@linkcode CxrError} (its own code), a full disk or a permission error (1, naming the path and
+ * the fix, lib/util/disk_error.ts) or a malformed flag from `node:util` parseArgs (2, with
  * "try: `help`"). Rethrows anything else.
  */
 export function userErrorExitCode(err: unknown, help: string): number {
   if (err instanceof CxrError) {
     console.error(`error: ${err.message}`);
     return err.exitCode;
+  }
+  const disk = diskErrorMessage(err);
+  if (disk) {
+    console.error(`error: ${disk}`);
+    return 1;
   }
   // node:util parseArgs throws TypeErrors with a code for unknown or malformed flags.
   const code = (err as { code?: string }).code;

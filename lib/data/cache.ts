@@ -16,6 +16,7 @@ import { basename, join, resolve } from "node:path";
 import { CxrError } from "../errors.ts";
 import { cacheDir as defaultCacheDir } from "../paths.ts";
 import { removeTempFiles, writeJsonAtomic } from "../util/atomic.ts";
+import { writingTo } from "../util/disk_error.ts";
 import { acquireLock } from "../util/lock.ts";
 import { progress } from "../util/progress.ts";
 import { mapPool } from "./_pool.ts";
@@ -208,7 +209,7 @@ async function build(
   let queue = Promise.resolve();
   const enqueue = (step: () => Promise<void> | void) => (queue = queue.then(step));
   const checkpoint = async () => {
-    await file.sync(); // the bytes are on disk before the index names them
+    await writingTo(binPath, () => file.sync()); // on disk before the index names them
     index.count = written;
     Object.assign(index.slots, pending);
     Object.assign(index.failed, pendingFailed);
@@ -238,7 +239,9 @@ async function build(
       }
       await enqueue(async () => {
         if (pixels) {
-          for (let off = 0; off < pixels.length;) off += await file.write(pixels.subarray(off));
+          await writingTo(binPath, async () => {
+            for (let off = 0; off < pixels.length;) off += await file.write(pixels.subarray(off));
+          });
           pending[row.sha256] = written++;
         } else if (bytes) pendingFailed[row.sha256] = { path: row.path, reason };
         bar?.tick();

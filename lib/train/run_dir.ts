@@ -23,6 +23,7 @@ import { CxrError } from "../errors.ts";
 import { loadModel, saveModel } from "../models/mod.ts";
 import type { NamedTensor } from "../optim/mod.ts";
 import { replaceDir, resolveDir, writeFileAtomic, writeJsonAtomic } from "../util/atomic.ts";
+import { writingTo } from "../util/disk_error.ts";
 import { checksums, type FileChecksum, verifyChecksums } from "../util/checksum.ts";
 import { exists } from "../util/fs.ts";
 import type { Rng } from "../util/rng.ts";
@@ -394,5 +395,5 @@ export async function clearRun(runDir: string, print: (line: string) => void): P
 /** Appends a time-stamped line to `train.log` (and creates its folder). */
 export async function appendLog(logPath: string, line: string): Promise<void> {
   await mkdir(dirname(logPath), { recursive: true });
-  await appendFile(logPath, `${new Date().toISOString()} ${line}\n`);
+  await writingTo(logPath, () => appendFile(logPath, `${new Date().toISOString()} ${line}\n`));
 }

@@ -13,6 +13,7 @@
 import { mkdir, open, readdir, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { exists } from "./fs.ts";
+import { noteTarget, writingTo } from "./disk_error.ts";
 import { processAlive } from "./pid.ts";
 
 let counter = 0;
@@ -22,7 +23,7 @@ export async function writeFileAtomic(
   path: string,
   data: string | Uint8Array,
 ): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  await writingTo(path, () => mkdir(dirname(path), { recursive: true }));
   const tmp = `${path}.tmp-${Deno.pid}-${counter++}`;
   try {
     const file = await open(tmp, "w");
@@ -35,7 +36,7 @@ export async function writeFileAtomic(
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true });
-    throw err;
+    throw noteTarget(err, path);
   }
   await syncDir(dirname(path));
 }
@@ -129,7 +130,10 @@ export async function replaceDir(
     await write(tmp);
   } catch (err) {
     await rm(tmp, { recursive: true, force: true });
-    throw err;
+    // Name the file as it was to be: <dir>/weights.bin, not the temporary folder's.
+    const e = err as { target?: string };
+    if (e.target?.startsWith(tmp)) e.target = dir + e.target.slice(tmp.length);
+    throw noteTarget(err, dir);
   }
   await rm(old, { recursive: true, force: true });
   if (await exists(dir)) await rename(dir, old);

@@ -14,6 +14,7 @@ import { link, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { CxrError } from "../errors.ts";
 import { removeTempFiles } from "./atomic.ts";
+import { writingTo } from "./disk_error.ts";
 import { processAlive } from "./pid.ts";
 
 /** What a lock file records. */
@@ -84,9 +85,11 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
   const what = options.what ?? dirname(path);
   const warn = options.warn ?? ((line: string) => console.error(line));
   const holder: LockHolder = { pid: Deno.pid, host: hostname(), started: new Date().toISOString() };
-  await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${Deno.pid}`;
-  await writeFile(tmp, JSON.stringify(holder) + "\n");
+  await writingTo(path, async () => {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(tmp, JSON.stringify(holder) + "\n");
+  });
   try {
     for (let attempt = 0; attempt < 50; attempt++) {
       if (await linked(tmp, path)) {

@@ -46,3 +46,18 @@ Deno.test("userErrorExitCode: a multi-line parseArgs message prints as one line"
   assert.equal(p.err.split("\n").length, 2, p.err); // one line and its newline
   assert.match(p.err, /^error: Option '--bootstrap' argument is ambiguous\. .*'--bootstrap=-XYZ'/);
 });
+
+Deno.test("userErrorExitCode: a disk or permission error prints one line with the path and the fix", () => {
+  const full = Object.assign(new Error("No space left on device (os error 28)"), {
+    code: "ENOSPC",
+    target: "/runs/a/last/weights.bin",
+  });
+  const c = captureError(() => userErrorExitCode(full, "h"));
+  assert.equal(c.value, 1);
+  assert.equal(
+    c.err,
+    "error: no space left on the disk (ENOSPC) writing /runs/a/last/weights.bin; free space " +
+      "there (or point --run-dir, --out or CXR_CACHE_DIR at another disk) and rerun the same " +
+      "command: what was already written is kept\n",
+  );
+});
