@@ -65,6 +65,20 @@ export const CLASS_WEIGHTINGS = ["none", "balanced"] as const;
 /** One of {@linkcode CLASS_WEIGHTINGS}. */
 export type ClassWeighting = typeof CLASS_WEIGHTINGS[number];
 
+/** Test-time augmentation: none, or the mean of the image's and its mirror's probability. */
+export const TTA_MODES = ["none", "flip"] as const;
+/** One of {@linkcode TTA_MODES}. */
+export type TtaMode = typeof TTA_MODES[number];
+
+/**
+ * How the evaluation's operating threshold is set: the fixed 0.5, Youden's J on the validation
+ * split, or the highest threshold keeping validation sensitivity >= 0.95. Never chosen on the
+ * evaluated (test) images.
+ */
+export const THRESHOLD_RULES = ["0.5", "youden", "sens95"] as const;
+/** One of {@linkcode THRESHOLD_RULES}. */
+export type ThresholdRule = typeof THRESHOLD_RULES[number];
+
 /** Augmentation ranges (see lib/augment). A range of 0 disables that transform. */
 export interface AugmentConfig {
   /** Whether training images are augmented at all. Default true. */
@@ -77,6 +91,10 @@ export interface AugmentConfig {
   contrast: number;
   /** Random horizontal flip with probability 0.5. Default true. */
   flip: boolean;
+  /** Maximum shift as a fraction of the side, per axis, drawn uniformly in [-t, t]. Default 0. */
+  translation: number;
+  /** Maximum brightness change as a fraction of the value range, drawn in [-b, b]. Default 0. */
+  brightness: number;
 }
 
 /** Every setting of one training run. Stored as `<run-dir>/config.json`. */
@@ -135,6 +153,20 @@ export interface ExperimentConfig {
   /** Weight classes by `n / (2 * n_class)` in the loss ("balanced") or not ("none"). Default "none". */
   classWeights: ClassWeighting;
   /**
+   * Label smoothing of the training targets: a one-hot target becomes `1 - s/2` and `s/2`
+   * (Keras' `label_smoothing` for two classes). 0..0.5. Default 0.
+   */
+  labelSmoothing: number;
+  /**
+   * Fraction of the side blanked (set to black) on each edge of every image, in training and
+   * evaluation alike, so burnt-in markers and the film's edge cannot be learnt. 0..0.3. Default 0.
+   */
+  borderMask: number;
+  /** Test-time augmentation in evaluation (see {@linkcode TTA_MODES}). Default "none". */
+  tta: TtaMode;
+  /** The evaluation's operating threshold (see {@linkcode THRESHOLD_RULES}). Default "0.5". */
+  threshold: ThresholdRule;
+  /**
    * Compute the frozen part's output once per stage and train the rest from that cache. Images
    * are augmented before the frozen part, so with the cache each training image is seen in
    * `augmentViews` fixed augmented versions (cycled over epochs) instead of a fresh one per
@@ -176,8 +208,20 @@ const PAPER_DEFAULTS: ExperimentConfig = {
   fineTuneFrom: "block_13_expand",
   patience: 3,
   monitor: "val_accuracy",
-  augment: { enabled: true, rotation: 10, zoom: 0.1, contrast: 0.1, flip: true },
+  augment: {
+    enabled: true,
+    rotation: 10,
+    zoom: 0.1,
+    contrast: 0.1,
+    flip: true,
+    translation: 0,
+    brightness: 0,
+  },
   classWeights: "none",
+  labelSmoothing: 0,
+  borderMask: 0,
+  tta: "none",
+  threshold: "0.5",
   cacheFrozenFeatures: false,
   augmentViews: 1,
   subsetPerClass: 0,
@@ -399,6 +443,12 @@ export function validateConfig(config: ExperimentConfig): ExperimentConfig {
   checkNumber("augment.zoom", a.zoom, { min: 0, max: 0.9 });
   checkNumber("augment.contrast", a.contrast, { min: 0, max: 1 });
   checkBoolean("augment.flip", a.flip);
+  checkNumber("augment.translation", a.translation, { min: 0, max: 0.5 });
+  checkNumber("augment.brightness", a.brightness, { min: 0, max: 1 });
+  checkNumber("labelSmoothing", config.labelSmoothing, { min: 0, max: 0.5 });
+  checkNumber("borderMask", config.borderMask, { min: 0, max: 0.3 });
+  checkEnum("tta", config.tta, TTA_MODES);
+  checkEnum("threshold", config.threshold, THRESHOLD_RULES);
   checkBoolean("cacheFrozenFeatures", config.cacheFrozenFeatures);
   checkNumber("augmentViews", config.augmentViews, { min: 1, max: 100, integer: true });
   checkNumber("subsetPerClass", config.subsetPerClass, { min: 0, integer: true });
@@ -415,6 +465,19 @@ export function validateConfig(config: ExperimentConfig): ExperimentConfig {
     );
   }
   return config;
+}
+
+/**
+ * A stored config.json completed with the defaults of fields added since it was written (their
+ * defaults change nothing), so an older run folder still resumes and evaluates as it trained.
+ */
+export function withNewDefaults(stored: Partial<ExperimentConfig>): ExperimentConfig {
+  const base = defaultConfig(stored.profile ?? "full", stored.model ?? "mobilenetv2");
+  return {
+    ...base,
+    ...stored,
+    augment: { ...base.augment, ...stored.augment },
+  } as ExperimentConfig;
 }
 
 /** The best-checkpoint folder name: `checkpointName`, else `best_<model>_chestxray`. */

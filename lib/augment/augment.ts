@@ -29,6 +29,10 @@ export interface AugmentOptions {
   contrast?: number;
   /** Flip horizontally with probability 0.5. Default true. */
   flip?: boolean;
+  /** Maximum shift per axis as a fraction of the side, uniform in [-t, t]. Default 0 (off). */
+  translation?: number;
+  /** Maximum brightness change as a fraction of the value range, uniform in [-b, b]. Default 0 (off). */
+  brightness?: number;
 }
 
 /** The random draw for one image. */
@@ -41,6 +45,11 @@ export interface AugmentParams {
   contrast: number;
   /** Mirror left-right. */
   flip: boolean;
+  /** Shift right and down as fractions of the width and height. Default 0. */
+  dx?: number;
+  dy?: number;
+  /** Added to every value, as a fraction of the value range. Default 0. */
+  brightness?: number;
 }
 
 /** Identity parameters (no change). */
@@ -53,16 +62,24 @@ export function sampleAugmentParams(
   options: AugmentOptions = {},
 ): AugmentParams[] {
   const { rotation = 10, zoom = 0.1, contrast = 0.1, flip = true } = options;
+  const { translation = 0, brightness = 0 } = options;
   const out: AugmentParams[] = [];
   for (let i = 0; i < n; i++) {
     // Always draw four numbers so the stream stays aligned whatever is enabled.
     const [u0, u1, u2, u3] = [rng.next(), rng.next(), rng.next(), rng.next()];
-    out.push({
+    const p: AugmentParams = {
       flip: flip && u0 < 0.5,
       rotation: rotation * (2 * u1 - 1),
       zoom: 1 + zoom * (2 * u2 - 1),
       contrast: 1 + contrast * (2 * u3 - 1),
-    });
+    };
+    // Extra draws only when enabled, so configs without them keep their exact streams.
+    if (translation > 0) {
+      p.dx = translation * (2 * rng.next() - 1);
+      p.dy = translation * (2 * rng.next() - 1);
+    }
+    if (brightness > 0) p.brightness = brightness * (2 * rng.next() - 1);
+    out.push(p);
   }
   return out;
 }
@@ -80,11 +97,23 @@ export function transformMatrix(p: AugmentParams, height: number, width: number)
   const cy = (height - 1) / 2;
   // [a0 a1; b0 b1] = zoom * [[cos, -sin], [sin, cos]] * diag(f, 1)
   const a0 = c * f, a1 = -s, b0 = s * f, b1 = c;
-  return [a0, a1, cx - a0 * cx - a1 * cy, b0, b1, cy - b0 * cx - b1 * cy, 0, 0];
+  // A shift of the content by (dx * width, dy * height) reads the input that far back.
+  const tx = (p.dx ?? 0) * width;
+  const ty = (p.dy ?? 0) * height;
+  return [
+    a0,
+    a1,
+    cx - a0 * (cx + tx) - a1 * (cy + ty),
+    b0,
+    b1,
+    cy - b0 * (cx + tx) - b1 * (cy + ty),
+    0,
+    0,
+  ];
 }
 
 function isGeometricIdentity(p: AugmentParams): boolean {
-  return !p.flip && p.rotation === 0 && p.zoom === 1;
+  return !p.flip && p.rotation === 0 && p.zoom === 1 && !p.dx && !p.dy;
 }
 
 /**
@@ -125,6 +154,11 @@ export function augmentBatch(
         valueRange[0],
         valueRange[1],
       ) as tf.Tensor4D;
+    }
+    if (params.some((p) => p.brightness)) {
+      const span = valueRange[1] - valueRange[0];
+      const delta = tf.tensor4d(params.map((p) => (p.brightness ?? 0) * span), [n, 1, 1, 1]);
+      x = x.add(delta).clipByValue(valueRange[0], valueRange[1]) as tf.Tensor4D;
     }
     // Keep the contract "returns a new tensor" even for identity parameters.
     return x === images ? images.clone() : x;

@@ -1,7 +1,7 @@
 /**
- * Training-time augmentation (rotation, horizontal flip, zoom, contrast) on the active tfjs
- * backend, seeded through lib/util/rng.ts. See augment.ts for the defaults and their Keras
- * equivalents.
+ * Training-time augmentation (rotation, horizontal flip, zoom, contrast, and optionally
+ * translation and brightness) on the active tfjs backend, seeded through lib/util/rng.ts (see
+ * augment.ts for the defaults and their Keras equivalents), and border masking (border.ts).
  *
  * @example
  * ```ts
@@ -22,3 +22,4 @@ export {
   transformMatrix,
 } from "./augment.ts";
 export type { AugmentOptions, AugmentParams } from "./augment.ts";
+export { blankBorder, borderMasked } from "./border.ts";

@@ -6,7 +6,8 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { checkpointBasename, type ExperimentConfig } from "../config.ts";
+import { borderMasked } from "../augment/mod.ts";
+import { checkpointBasename, type ExperimentConfig, withNewDefaults } from "../config.ts";
 import { fail } from "../errors.ts";
 import {
   assertSplitClasses,
@@ -52,8 +53,13 @@ export interface InputArgs {
   dataRoot?: string;
   /** Image cache root. Default: the data area's default. */
   cacheDir?: string;
-  /** Also decode the run's validation images (a threshold chosen on them). */
+  /**
+   * Also decode the run's validation images (a threshold chosen on them). They are decoded
+   * anyway when the config's `threshold` rule needs them and no threshold is `given`.
+   */
   withVal: boolean;
+  /** A threshold passed by the caller (then the config's rule is not applied). */
+  given?: number;
   print: (line: string) => void;
 }
 
@@ -77,10 +83,17 @@ export interface EvaluationInputs {
   images: ImageCache;
 }
 
+/** Whether the config's threshold rule will be chosen on the validation images. */
+const needsVal = (config: ExperimentConfig, split: EvalSplit, given?: number) =>
+  given === undefined && config.threshold !== "0.5" && split !== "val";
+
 /** Reads the run, the split's rows and their images; a CxrError when any is missing or empty. */
 export async function loadInputs(args: InputArgs): Promise<EvaluationInputs> {
   const { runDir, split } = args;
-  const config = await readJson<ExperimentConfig>(join(runDir, "config.json"), "run config");
+  // Fields added since an older run was trained take their no-op defaults.
+  const config = withNewDefaults(
+    await readJson<ExperimentConfig>(join(runDir, "config.json"), "run config"),
+  );
   // The run's own data root (stored relative to the workspace), unless it has moved (another
   // machine): then the default.
   const stored = config.dataRoot ? fromWorkspace(config.dataRoot) : "";
@@ -93,13 +106,17 @@ export async function loadInputs(args: InputArgs): Promise<EvaluationInputs> {
     args.print,
   );
   if (allRows.length === 0) fail(`split '${split}' of ${runDir} is empty; nothing to evaluate`);
-  const images = await prepareCache({
-    dataRoot: root,
-    size: config.inputSize,
-    cacheDir: args.cacheDir,
-    rows: args.withVal ? [...allRows, ...val] : allRows,
-    progress: false,
-  });
+  // The same border masking as in training (config field `borderMask`).
+  const images = borderMasked(
+    await prepareCache({
+      dataRoot: root,
+      size: config.inputSize,
+      cacheDir: args.cacheDir,
+      rows: args.withVal || needsVal(config, split, args.given) ? [...allRows, ...val] : allRows,
+      progress: false,
+    }),
+    config.borderMask,
+  );
   const rows = allRows.filter((r) => images.has(r.sha256));
   if (rows.length === 0) {
     fail(`no decodable images in split '${split}' under ${root}; check --data`);

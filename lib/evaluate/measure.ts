@@ -6,7 +6,6 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import type { ImageCache, ManifestRow } from "../data/mod.ts";
 import {
   confusionMatrix,
   type MetricsSummary,
@@ -22,6 +21,7 @@ import {
   youdenThreshold,
 } from "../metrics/mod.ts";
 import type { EvaluationInputs } from "./inputs.ts";
+import type { OperatingPointRecord } from "./operating_point.ts";
 import { predictProbabilities } from "./predict.ts";
 
 /** The PNEUMONIA probability of each row of the split, in order. */
@@ -36,7 +36,7 @@ export async function predictRows(
     rows.length,
     (i) => images.pixels(rows[i].sha256),
     inputs.config.inputSize,
-    { batchSize, label: `predict ${split}` },
+    { batchSize, label: `predict ${split}`, tta: inputs.config.tta },
   );
   return rows.map((r, i) => ({
     path: r.path,
@@ -57,6 +57,8 @@ export interface MeasureArgs {
   tuneOnVal: boolean;
   /** Images per forward pass. Default 32. */
   batchSize?: number;
+  /** How `threshold` was set (stored in metrics.json). Default: given. */
+  operating?: OperatingPointRecord;
 }
 
 /** Metrics of an evaluation and the operating points it reports. */
@@ -92,10 +94,26 @@ export async function measure(
     youden: youdenThreshold(y, p),
     recall95: thresholdForRecall(y, p, 0.95),
     reliability: reliabilityCurve(y, p),
-    valYouden: args.tuneOnVal
-      ? await tunedOnVal(model, inputs.images, inputs.val, y, p, args.batchSize)
-      : undefined,
+    valYouden: args.tuneOnVal ? await tunedOnVal(model, inputs, y, p, args.batchSize) : undefined,
   };
+}
+
+/** Labels and probabilities of the run's validation images (same TTA and masking as the split). */
+export async function valPredictions(
+  model: tf.LayersModel,
+  inputs: EvaluationInputs,
+  batchSize?: number,
+): Promise<{ y: number[]; p: number[] }> {
+  const { images } = inputs;
+  const rows = inputs.val.filter((r) => images.has(r.sha256));
+  const p = await predictProbabilities(
+    model,
+    rows.length,
+    (i) => images.pixels(rows[i].sha256),
+    images.size,
+    { batchSize, label: "predict val (threshold)", tta: inputs.config.tta },
+  );
+  return { y: rows.map((r) => (r.label === "PNEUMONIA" ? 1 : 0)), p: [...p] };
 }
 
 /**
@@ -104,21 +122,13 @@ export async function measure(
  */
 async function tunedOnVal(
   model: tf.LayersModel,
-  images: ImageCache,
-  valRows: ManifestRow[],
+  inputs: EvaluationInputs,
   y: number[],
   p: number[],
   batchSize?: number,
 ): Promise<OperatingPoint | null> {
-  const rows = valRows.filter((r) => images.has(r.sha256));
-  const pv = await predictProbabilities(
-    model,
-    rows.length,
-    (i) => images.pixels(rows[i].sha256),
-    images.size,
-    { batchSize, label: "predict val (threshold)" },
-  );
-  const chosen = youdenThreshold(rows.map((r) => (r.label === "PNEUMONIA" ? 1 : 0)), pv);
+  const val = await valPredictions(model, inputs, batchSize);
+  const chosen = youdenThreshold(val.y, val.p);
   if (!chosen) return null;
   const cm = confusionMatrix(y, predictAt(p, chosen.threshold));
   return {

@@ -33,4 +33,10 @@ export {
 export { measure, type MeasureArgs, type Measured, predictRows } from "./measure.ts";
 export { type WriteArgs, writeEvaluation } from "./write.ts";
 export { type PredictOptions, predictProbabilities } from "./predict.ts";
+export {
+  chooseThreshold,
+  type OperatingPointRecord,
+  resolveThreshold,
+  SENS95_TARGET,
+} from "./operating_point.ts";
 export { evaluationReport, type ReportInput } from "./report.ts";

@@ -1,10 +1,12 @@
 /**
- * PNEUMONIA probabilities of a model for cached images, in batches.
+ * PNEUMONIA probabilities of a model for cached images, in batches, optionally averaged with
+ * the mirrored image's (test-time augmentation).
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import { foldedForward } from "../kernels/mod.ts";
+import type { TtaMode } from "../config.ts";
 import { toModelInput } from "../models/mod.ts";
 import { progress } from "../util/progress.ts";
 
@@ -14,6 +16,8 @@ export interface PredictOptions {
   batchSize?: number;
   /** Progress label; omit for no progress output. */
   label?: string;
+  /** "flip": the mean of the image's and its left-right mirror's output. Default "none". */
+  tta?: TtaMode;
 }
 
 /**
@@ -37,7 +41,8 @@ export async function predictProbabilities(
       const n = Math.min(batchSize, count - start);
       const probs = tf.tidy(() => {
         const x = toModelInput(Array.from({ length: n }, (_, k) => pixels(start + k)), size, n);
-        const y = forward(x) as tf.Tensor2D;
+        let y = forward(x) as tf.Tensor2D;
+        if (opts.tta === "flip") y = y.add(forward(tf.reverse(x, 2))).div(2) as tf.Tensor2D;
         return y.slice([0, 1], [n, 1]);
       });
       out.set(await probs.data(), start);

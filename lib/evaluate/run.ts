@@ -11,7 +11,8 @@ import { fail } from "../errors.ts";
 import type { MetricsSummary, PredictionRow } from "../metrics/mod.ts";
 import { loadModel } from "../models/mod.ts";
 import { type EvalSplit, leftOutNote, loadInputs } from "./inputs.ts";
-import { measure, predictRows } from "./measure.ts";
+import { measure, predictRows, valPredictions } from "./measure.ts";
+import { resolveThreshold } from "./operating_point.ts";
 import { writeEvaluation } from "./write.ts";
 
 /** Options for {@linkcode evaluateRun}. */
@@ -23,7 +24,10 @@ export interface EvaluateOptions {
   dataRoot?: string;
   /** Image cache root. Default: the data area's default (`CXR_CACHE_DIR`, else outputs/cache). */
   cacheDir?: string;
-  /** prob_pneumonia >= threshold predicts PNEUMONIA. Default 0.5. */
+  /**
+   * prob_pneumonia >= threshold predicts PNEUMONIA. Default: the run config's `threshold` rule
+   * (0.5, or chosen on the validation split).
+   */
   threshold?: number;
   /** Bootstrap replicates for the intervals; 0 = none. Default 1000. */
   bootstrap?: number;
@@ -59,7 +63,13 @@ export async function evaluateRun(opts: EvaluateOptions): Promise<EvaluateResult
   const split = opts.split ?? "test";
   const print = opts.print ?? ((line: string) => console.log(line));
   const tuneOnVal = (opts.tuneOnVal ?? false) && split !== "val";
-  const inputs = await loadInputs({ ...opts, split, withVal: tuneOnVal, print });
+  const inputs = await loadInputs({
+    ...opts,
+    split,
+    withVal: tuneOnVal,
+    given: opts.threshold,
+    print,
+  });
   const { config, modelDir, rows } = inputs;
   const model = await loadModel(modelDir);
   try {
@@ -74,8 +84,22 @@ export async function evaluateRun(opts: EvaluateOptions): Promise<EvaluateResult
         leftOutNote(inputs),
     );
     const predictions = await predictRows(model, inputs, opts.batchSize);
+    // The config's threshold rule is applied to the validation split, never to the evaluated one.
+    const operating = await resolveThreshold(
+      opts.threshold,
+      config,
+      () =>
+        split === "val"
+          ? Promise.resolve({
+            y: predictions.map((r) => r.label),
+            p: predictions.map((r) => r.prob),
+          })
+          : valPredictions(model, inputs, opts.batchSize),
+    );
+    print(`threshold ${operating.threshold} (${operating.rule}, ${operating.chosenOn})`);
     const measured = await measure(model, inputs, predictions, {
-      threshold: opts.threshold ?? 0.5,
+      threshold: operating.threshold,
+      operating,
       bootstrap: opts.bootstrap ?? 1000,
       seed: opts.seed ?? config.seed,
       tuneOnVal,

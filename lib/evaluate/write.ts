@@ -78,6 +78,10 @@ export async function writeEvaluation(
     youden,
     threshold_for_recall_0_95: recall95,
     ...(valYouden === undefined ? {} : { val_youden: valYouden }),
+    operating_point: measured.operating ??
+      { rule: "given", threshold: metrics.threshold, chosenOn: "given", valImages: 0 },
+    tta: inputs.config.tta,
+    border_mask: inputs.config.borderMask,
     reliability: measured.reliability,
   });
   const name = MODEL_DISPLAY_NAMES[inputs.config.model];

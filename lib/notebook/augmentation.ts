@@ -45,6 +45,8 @@ function ranges(o: AugmentOptions): Required<AugmentOptions> {
     zoom: o.zoom ?? 0.1,
     contrast: o.contrast ?? 0.1,
     flip: o.flip ?? true,
+    translation: o.translation ?? 0,
+    brightness: o.brightness ?? 0,
   };
 }
 

@@ -6,7 +6,7 @@
  * @module
  */
 import { fail } from "../errors.ts";
-import { bandWidth, inBand, otsuThreshold } from "./stats.ts";
+import { otsuThreshold } from "./stats.ts";
 
 /** A box as fractions of the side: columns [x0, x1), rows [y0, y1). */
 export interface Box {
@@ -59,24 +59,4 @@ export function massInside(heat: ArrayLike<number>, mask: Uint8Array): number {
   return total > 0 ? inside / total : NaN;
 }
 
-/**
- * A copy of the image with the outer band (`fraction` of the side on each edge, rounded to
- * whole pixels) set to `fill`. `fraction` 0 returns an unchanged copy.
- */
-export function blankBorder(
-  pixels: Uint8Array,
-  size: number,
-  fraction: number,
-  fill = 0,
-): Uint8Array {
-  if (pixels.length !== size * size) {
-    fail(`blankBorder: ${pixels.length} pixels for a ${size}x${size} image`);
-  }
-  const band = bandWidth(size, fraction);
-  const out = pixels.slice();
-  if (band === 0) return out;
-  for (let r = 0; r < size; r++) {
-    for (let c = 0; c < size; c++) if (inBand(r, c, size, band)) out[r * size + c] = fill;
-  }
-  return out;
-}
+export { blankBorder } from "../augment/border.ts";

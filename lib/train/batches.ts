@@ -64,16 +64,21 @@ export interface Batch {
   weights?: tf.Tensor1D;
 }
 
-/** One-hot targets (and class-weight tensor when `classWeights` is given) for `indices`. */
+/**
+ * One-hot targets (and class-weight tensor when `classWeights` is given) for `indices`; with
+ * `labelSmoothing` s, each target is `y * (1 - s) + s / 2` (Keras' label smoothing, 2 classes).
+ */
 export function makeTargets(
   examples: readonly Example[],
   indices: readonly number[],
   classWeights?: readonly number[],
+  labelSmoothing = 0,
 ): Pick<Batch, "y" | "weights"> {
   const cls = indices.map((i) => classIndex(examples[i].label));
-  const y = tf.tidy(() =>
-    tf.oneHot(tf.tensor1d(cls, "int32"), CLASSES.length).toFloat()
-  ) as tf.Tensor2D;
+  const y = tf.tidy(() => {
+    const hot = tf.oneHot(tf.tensor1d(cls, "int32"), CLASSES.length).toFloat();
+    return labelSmoothing ? hot.mul(1 - labelSmoothing).add(labelSmoothing / CLASSES.length) : hot;
+  }) as tf.Tensor2D;
   const weights = classWeights ? tf.tensor1d(cls.map((c) => classWeights[c])) : undefined;
   return { y, weights };
 }
@@ -84,13 +89,14 @@ export function makeBatch(
   examples: readonly Example[],
   indices: readonly number[],
   classWeights?: readonly number[],
+  labelSmoothing = 0,
 ): Batch {
   const x = toModelInput(
     indices.map((i) => images.pixels(examples[i].sha256)),
     images.size,
     indices.length,
   );
-  return { x, ...makeTargets(examples, indices, classWeights) };
+  return { x, ...makeTargets(examples, indices, classWeights, labelSmoothing) };
 }
 
 /** Disposes a batch's tensors. */

@@ -6,7 +6,8 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
-import type { ExperimentConfig } from "../config.ts";
+import { borderMasked } from "../augment/mod.ts";
+import { type ExperimentConfig, withNewDefaults } from "../config.ts";
 import { CxrError, fail } from "../errors.ts";
 import { toWorkspace } from "../paths.ts";
 import {
@@ -64,7 +65,8 @@ export async function assertSameConfig(
   runDir: string,
 ): Promise<void> {
   if (!(await exists(configPath))) return;
-  const previous = await readRunConfig(configPath);
+  // Fields added since the run was written take their no-op defaults, so it still resumes.
+  const previous = withNewDefaults(await readRunConfig(configPath));
   const diff = configDiff(previous, config);
   if (diff) {
     throw new CxrError(
@@ -115,6 +117,8 @@ export interface RunData {
   val: ManifestRow[];
   /** Per-class loss weights (`classWeights: "balanced"`), else undefined. */
   classWeights: number[] | undefined;
+  /** Label smoothing of the training targets (config field `labelSmoothing`). */
+  labelSmoothing: number;
 }
 
 /**
@@ -133,13 +137,17 @@ export async function prepareData(
   await writeJsonAtomic(paths.config, storedConfig(config));
   const split = await runSplit(config, paths.splits, scan, options.print);
   if (scan) await verifySplitFiles(paths.last);
-  const images = await prepareCache({
-    dataRoot: config.dataRoot,
-    size: config.inputSize,
-    cacheDir: options.cacheDir,
-    rows: [...split.train, ...split.val, ...split.test],
-    progress: false,
-  });
+  // With `borderMask`, every image is seen with its border blanked (evaluation does the same).
+  const images = borderMasked(
+    await prepareCache({
+      dataRoot: config.dataRoot,
+      size: config.inputSize,
+      cacheDir: options.cacheDir,
+      rows: [...split.train, ...split.val, ...split.test],
+      progress: false,
+    }),
+    config.borderMask,
+  );
   const usable = (rows: ManifestRow[]) => rows.filter((r) => images.has(r.sha256));
   const train = usable(split.train);
   const val = usable(split.val);
@@ -154,7 +162,7 @@ export async function prepareData(
     "see the image cache's skipped.csv for the files that did not decode",
   );
   const classWeights = config.classWeights === "balanced" ? balancedClassWeights(train) : undefined;
-  return { images, train, val, classWeights };
+  return { images, train, val, classWeights, labelSmoothing: config.labelSmoothing };
 }
 
 /**

@@ -34,6 +34,8 @@ export interface ImageSourceOptions {
   frozen?: Forward;
   /** Per-class loss weights; omit for none. */
   classWeights?: readonly number[];
+  /** Label smoothing of the targets (see `makeTargets`). Default 0. */
+  labelSmoothing?: number;
 }
 
 /** Batches built from cached images: pixels -> [augment] -> [frozen part]. */
@@ -43,7 +45,13 @@ export function imageSource(
   options: ImageSourceOptions = {},
 ): BatchSource {
   return (indices) => {
-    const batch = makeBatch(images, examples, indices, options.classWeights);
+    const batch = makeBatch(
+      images,
+      examples,
+      indices,
+      options.classWeights,
+      options.labelSmoothing,
+    );
     if (options.augment) {
       const params = sampleAugmentParams(
         options.augment.rng,
@@ -116,17 +124,21 @@ export async function computeFeatures(
   return { shape, data };
 }
 
-/** Batches from a feature table: rows gathered into a tensor, with targets (and class weights). */
+/**
+ * Batches from a feature table: rows gathered into a tensor, with targets (class weights and
+ * label smoothing as `makeTargets` applies them).
+ */
 export function featureSource(
   table: FeatureTable,
   examples: readonly Example[],
   classWeights?: readonly number[],
+  labelSmoothing = 0,
 ): BatchSource {
   const size = table.shape.reduce((a, b) => a * b, 1);
   return (indices) => {
     const buf = new Float32Array(indices.length * size);
     indices.forEach((i, k) => buf.set(table.data.subarray(i * size, (i + 1) * size), k * size));
     const x = tf.tensor(buf, [indices.length, ...table.shape]);
-    return { x, ...makeTargets(examples, indices, classWeights) };
+    return { x, ...makeTargets(examples, indices, classWeights, labelSmoothing) };
   };
 }

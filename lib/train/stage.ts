@@ -91,6 +91,7 @@ export async function stageSources(args: StageSourcesArgs): Promise<StageSources
     frozen: forward,
     augment: augment ? { rng: args.rng, options: augment } : undefined,
     classWeights: data.classWeights,
+    labelSmoothing: data.labelSmoothing,
   });
   return {
     train: () => train,
@@ -120,7 +121,9 @@ async function featureSources(
         ? "reused from the earlier pass"
         : `ready in ${seconds.toFixed(1)} s (${(n / seconds).toFixed(1)} img/s over ${n} images)`),
   );
-  const train = tables.train.map((t) => featureSource(t, data.train, data.classWeights));
+  const train = tables.train.map((t) =>
+    featureSource(t, data.train, data.classWeights, data.labelSmoothing)
+  );
   return {
     train: (epoch) => train[epoch % train.length],
     val: featureSource(tables.val, data.val),

@@ -89,3 +89,22 @@ Deno.test("same seed gives the same output; parameters stay in range; no leaks",
   assert.ok(flips > 200 && flips < 300, `${flips} flips of 500`);
   x.dispose();
 });
+
+Deno.test("translation and brightness: extra draws only when enabled; shift and offset as drawn", async () => {
+  const plain = sampleAugmentParams(new Rng(3), 4);
+  const off = sampleAugmentParams(new Rng(3), 4, { translation: 0, brightness: 0 });
+  assert.deepEqual(off, plain, "disabled: the same stream as before the fields existed");
+  const on = sampleAugmentParams(new Rng(3), 2, { translation: 0.1, brightness: 0.2 });
+  for (const p of on) {
+    assert.ok(Math.abs(p.dx!) <= 0.1 && Math.abs(p.dy!) <= 0.1 && Math.abs(p.brightness!) <= 0.2);
+  }
+  // A 4x4 image with one bright pixel at (row 1, col 1), shifted right by 1/4 of the width.
+  const img = tf.tensor4d(Array.from({ length: 16 }, (_, i) => (i === 5 ? 1 : -1)), [1, 4, 4, 1]);
+  const moved = augmentBatch(img, [{ ...IDENTITY, dx: 0.25 }]);
+  const data = await moved.data();
+  assert.equal(data[6], 1, "the bright pixel is now at column 2");
+  const brighter = augmentBatch(img, [{ ...IDENTITY, brightness: 0.25 }]);
+  // +0.25 of the range [-1, 1] adds 0.5; the bright pixel clips at 1.
+  assert.deepEqual([...(await brighter.data())].slice(4, 6), [-0.5, 1]);
+  tf.dispose([img, moved, brighter]);
+});

@@ -190,3 +190,53 @@ Deno.test("evaluateRun: an evaluated split without one class is an error, not a 
     await rm(dir, { recursive: true });
   }
 });
+
+Deno.test("evaluateRun: the config's threshold rule is chosen on validation; tta and border mask recorded", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "cxr-eval-"));
+  try {
+    const { runDir } = await fixture(dir);
+    const configPath = join(runDir, "config.json");
+    const config = JSON.parse(await readFile(configPath, "utf8"));
+    await writeFile(
+      configPath,
+      JSON.stringify({ ...config, threshold: "sens95", tta: "flip", borderMask: 0.1 }),
+    );
+    const result = await evaluateRun({
+      runDir,
+      cacheDir: join(dir, "cache"),
+      bootstrap: 0,
+      gradcamPerOutcome: 0,
+      print: () => {},
+    });
+    const metrics = JSON.parse(await readFile(join(result.outDir, "metrics.json"), "utf8"));
+    // Validation holds one image of each class: sens95 keeps the PNEUMONIA one, so the threshold
+    // is its probability (the highest one reaching sensitivity 1).
+    const val = await evaluateRun({
+      runDir,
+      split: "val",
+      cacheDir: join(dir, "cache"),
+      bootstrap: 0,
+      gradcamPerOutcome: 0,
+      threshold: 0.5,
+      print: () => {},
+    });
+    const pneumonia = val.predictions.find((r) => r.label === 1)!.prob;
+    assert.equal(metrics.operating_point.rule, "sens95");
+    assert.equal(metrics.operating_point.chosenOn, "val");
+    assert.equal(metrics.operating_point.valImages, 2);
+    assert.ok(Math.abs(metrics.operating_point.threshold - pneumonia) < 1e-6);
+    assert.equal(metrics.threshold, metrics.operating_point.threshold);
+    assert.equal(metrics.tta, "flip");
+    assert.equal(metrics.border_mask, 0.1);
+    // A threshold passed by the caller wins over the rule.
+    const given = JSON.parse(await readFile(join(val.outDir, "metrics.json"), "utf8"));
+    assert.deepEqual(given.operating_point, {
+      rule: "given",
+      threshold: 0.5,
+      chosenOn: "given",
+      valImages: 0,
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

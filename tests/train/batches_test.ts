@@ -5,6 +5,7 @@ import {
   batchIndices,
   classIndex,
   makeBatch,
+  makeTargets,
 } from "../../lib/train/batches.ts";
 import { Rng } from "../../lib/util/rng.ts";
 import { tinyImages } from "./_fixtures.ts";
@@ -43,5 +44,16 @@ Deno.test("makeBatch converts uint8 gray to [-1,1] RGB with one-hot labels and w
   assert.deepEqual(Array.from(b.y.dataSync()), [0, 1, 1, 0]); // PNEUMONIA, NORMAL
   assert.deepEqual(Array.from(b.weights!.dataSync()), [0.5, 2]);
   tf.dispose([b.x, b.y, b.weights!]);
+  assert.equal(tf.memory().numTensors, before);
+});
+
+Deno.test("makeTargets with label smoothing 0.1: 0.95 for the class, 0.05 for the other", () => {
+  const { examples } = tinyImages(4);
+  const before = tf.memory().numTensors;
+  const t = makeTargets(examples, [1, 2], undefined, 0.1);
+  const y = Array.from(t.y.dataSync());
+  [0.05, 0.95, 0.95, 0.05].forEach((v, i) => assert.ok(Math.abs(y[i] - v) < 1e-6, `${i}: ${y[i]}`));
+  assert.equal(t.weights, undefined);
+  t.y.dispose();
   assert.equal(tf.memory().numTensors, before);
 });

@@ -81,3 +81,19 @@ Deno.test("augmented views are reproducible from the seed and differ from the pl
   assert.notDeepEqual(a.data, plain.data);
   model.dispose();
 });
+
+Deno.test("label smoothing reaches the targets of image and feature sources", async () => {
+  const model = tinyModel();
+  const { frozen } = splitAt(model, "global_average_pooling2d");
+  const { images, examples } = tinyImages(3);
+  const table = await computeFeatures(inferenceForward(frozen), imageSource(images, examples), 3);
+  const a = featureSource(table, examples, undefined, 0.2)([0, 1]);
+  const b = imageSource(images, examples, { labelSmoothing: 0.2 })([0, 1]);
+  const plain = imageSource(images, examples)([0, 1]);
+  const smooth = Array.from(plain.y.dataSync()).map((v) => v * 0.8 + 0.1);
+  for (const batch of [a, b]) {
+    Array.from(batch.y.dataSync()).forEach((v, i) => assert.ok(Math.abs(v - smooth[i]) < 1e-6));
+  }
+  tf.dispose([a.x, a.y, b.x, b.y, plain.x, plain.y]);
+  model.dispose();
+});
