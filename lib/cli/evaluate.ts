@@ -22,7 +22,8 @@ training_curves, confusion_matrix, roc, pr, reliability, class_balance) and grad
   --run-dir DIR      run folder written by 'cxr train' (required)
   --split NAME       test (default: the run's own test split) | val | official-test (Kaggle test/)
   --data DIR         dataset root (default: the run's config.dataRoot if present, else CXR_DATA_DIR)
-  --threshold T      prob_pneumonia >= T predicts PNEUMONIA (default 0.5)
+  --threshold T      prob_pneumonia >= T predicts PNEUMONIA (default: the run config's
+                     threshold rule: 0.5, or chosen on validation by youden | sens95)
   --bootstrap N      bootstrap replicates for 95% intervals (default 1000; 0 = none)
   --seed S           bootstrap seed (default: the run's seed)
   --tune-threshold   also pick Youden's threshold on the run's validation split and report
@@ -63,7 +64,10 @@ export async function main(args: string[]): Promise<void> {
     runDir: resolve(runDir),
     split,
     dataRoot: values.data ? resolve(values.data) : undefined,
-    threshold: numberFlag("threshold", values.threshold, 0.5, isUnit, "a number in [0, 1]"),
+    // Without --threshold, the run config's `threshold` rule applies (0.5 unless set).
+    threshold: values.threshold === undefined
+      ? undefined
+      : numberFlag("threshold", values.threshold, 0.5, isUnit, "a number in [0, 1]"),
     bootstrap: bootstrapFlag(values.bootstrap, 1000),
     seed: seedText === undefined
       ? undefined
