@@ -31,14 +31,16 @@ const HELP =
 Trains and evaluates every cell of the grid models x splits x seeds (x patient keys) into
 DIR/<split>/<model>-seed<N>/ (the patient split keyed on personN alone goes to
 DIR/patient-person/), recorded in DIR/sweep.json. Each cell runs 'cxr train' then
-'cxr evaluate --split test'; a cell is finished when DIR/.../eval-test/metrics.json exists.
-Rerunning the same command skips finished cells and resumes interrupted ones.
+'cxr evaluate --split test'; a cell is finished once that evaluation is complete
+(DIR/.../eval-test/metrics.json and, written last, report.md). Rerunning the same command
+skips finished cells and resumes interrupted ones; a cell whose run folder another process
+trains is left to it.
 
   --models LIST        mobilenetv2, baseline (comma-separated)
   --splits LIST        paper, patient, official
   --seeds LIST         e.g. 42,43,44
   --patient-keys LIST  person-type (default), person: crossed with the patient split only
-  --profile NAME       profile of every cell (default full; see cxr train --help)
+  --profile NAME       quick | fast | full: profile of every cell (default full)
   --config FILE        JSON config fields for every cell (recorded in sweep.json)
   --out DIR            the sweep folder (required)
   --executor NAME      local (default): run cells here | slurm: submit a job array
