@@ -55,6 +55,7 @@ Deno.test("run.sh is valid bash and holds every required step", async () => {
       '--batch "$FULL_BATCH" ',
       "--rows full",
       `WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE=${RAISED_SUBMIT_BATCH}`,
+      'if [ "$BACKEND" != webgpu ]; then echo "skipped: webgpu only"; exit 0; fi;',
       "SIZE=224 BATCH=32 FULL_BATCH=8 REPEATS=5",
       "SIZE=64 BATCH=2 FULL_BATCH=2 REPEATS=1",
       'OUT="${OUT:-/tmp/gpu-bench-dry-run}"',
