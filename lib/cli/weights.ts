@@ -32,8 +32,8 @@ const HELP = `usage: deno task cxr weights fetch [--with-top] [--out DIR] [--bas
   --with-top      fetch the file with the ImageNet classifier ('predictions') too
   --base-url URL  where the .h5 files are (default: ${KERAS_WEIGHTS_BASE_URL})
 
-verify needs imagenet_classes.json and testimages/ as shipped in ../shared/models/
-mobilenet_v2_imagenet; its expected top-5 belong to those weights, not to Keras' .h5.
+verify needs imagenet_classes.json and testimages/ beside the weights, as the README's quick-start
+weights ship them; its expected top-5 belong to those weights, not to Keras' .h5.
 `;
 
 async function fetchWeights(args: string[]): Promise<void> {

@@ -40,7 +40,7 @@ async function readJson<T>(path: string, what: string): Promise<T> {
   } catch (err) {
     fail(
       `cannot read ${what} ${path} (${(err as Error).message}): use a weights folder that ` +
-        "ships imagenet_classes.json and testimages/ (e.g. ../shared/models/mobilenet_v2_imagenet)",
+        "ships imagenet_classes.json and testimages/ (as the README's quick-start weights do)",
     );
   }
 }

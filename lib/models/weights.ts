@@ -30,7 +30,7 @@ export interface NamedWeight {
 
 const FETCH_HINT =
   "run `deno task cxr weights fetch`, or pass --weights DIR / set CXR_WEIGHTS_DIR " +
-  "to a folder holding weights.json + weights.bin (e.g. ../shared/models/mobilenet_v2_imagenet)";
+  "to a folder holding weights.json + weights.bin";
 
 async function readOrFail(path: string): Promise<Uint8Array> {
   try {

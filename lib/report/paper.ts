@@ -1,6 +1,6 @@
 /**
  * Published numbers the report sets beside ours: the reproduced paper (its own 592-image
- * image-level test split, ../shared/PAPER.md) and Kermany et al. 2018 on the official
+ * image-level test split) and Kermany et al. 2018 on the official
  * 624-image test set. `undefined` = not reported.
  *
  * @module

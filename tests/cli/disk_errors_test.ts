@@ -10,9 +10,7 @@ import sharp from "sharp";
 import { createHash } from "node:crypto";
 import { cacheFolder, decodeGray, openCache, scanDataset } from "../../lib/data/mod.ts";
 import { WORKSPACE_ROOT } from "../../lib/paths.ts";
-
-const WEIGHTS = Deno.env.get("CXR_WEIGHTS_DIR") ??
-  join(WORKSPACE_ROOT, "..", "shared", "models", "mobilenet_v2_imagenet");
+import { realWeightsDir } from "../_real_data.ts";
 
 async function sh(cmd: string, ...args: string[]): Promise<string | null> {
   const r = await new Deno.Command(cmd, { args, stdout: "null", stderr: "piped" }).output()
@@ -133,7 +131,16 @@ Deno.test({
     try {
       const runDir = join(small, "run");
       const args = [
-        ...["train", "--run-dir", runDir, "--data", data, "--weights", WEIGHTS, "--profile"],
+        ...[
+          "train",
+          "--run-dir",
+          runDir,
+          "--data",
+          data,
+          "--weights",
+          realWeightsDir(),
+          "--profile",
+        ],
         ...["quick", "--split", "paper", "--subset", "0", "--input-size", "32", "--batch-size"],
         ...["16", "--stage1-epochs", "4", "--stage2-epochs", "0", "--backend", "cpu"],
       ];
@@ -178,7 +185,7 @@ Deno.test({
           "somewhere writable (--run-dir, --out, --cache or CXR_CACHE_DIR)",
       );
       const t = await cxr([
-        ...["train", "--run-dir", join(ro, "run"), "--data", data, "--weights", WEIGHTS],
+        ...["train", "--run-dir", join(ro, "run"), "--data", data, "--weights", realWeightsDir()],
         ...["--profile", "quick", "--backend", "cpu"],
       ]);
       assert.equal(t.code, 1);
