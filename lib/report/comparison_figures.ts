@@ -6,7 +6,7 @@
  * @module
  */
 import { rocAuc, rocCurve } from "../metrics/mod.ts";
-import { MODEL_DISPLAY_NAMES, type ModelName } from "../models/names.ts";
+import { MODEL_DISPLAY_NAMES, MODEL_NAMES, type ModelName } from "../models/names.ts";
 import {
   type NamedRoc,
   rocSpec,
@@ -64,7 +64,7 @@ function commonSeeds(runs: readonly RunRecord[], models: readonly ModelName[], c
  */
 export async function comparisonRocs(
   runs: readonly RunRecord[],
-  models: readonly ModelName[] = ["mobilenetv2", "baseline"],
+  models: readonly ModelName[] = MODEL_NAMES,
 ): Promise<CohortRocs[]> {
   const out: CohortRocs[] = [];
   for (const cohort of sharedCohorts(runs, models)) {
@@ -92,7 +92,7 @@ export async function comparisonRocs(
  */
 export function tradeoffPoints(
   runs: readonly RunRecord[],
-  models: readonly ModelName[] = ["mobilenetv2", "baseline"],
+  models: readonly ModelName[] = MODEL_NAMES,
 ): TradeoffPoint[] {
   const points: TradeoffPoint[] = [];
   for (const cohort of sharedCohorts(runs, models)) {
@@ -123,7 +123,7 @@ export function tradeoffPoints(
  */
 export async function comparisonSpecs(
   runs: readonly RunRecord[],
-  models: readonly ModelName[] = ["mobilenetv2", "baseline"],
+  models: readonly ModelName[] = MODEL_NAMES,
 ): Promise<VegaLiteSpec[]> {
   const rocs = (await comparisonRocs(runs, models)).map((r) =>
     rocSpec(r.curves, { title: `ROC, ${r.title}`, legend: "below" })
