@@ -15,13 +15,13 @@
 import { mkdir, readdir, rename } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { type Profile, PROFILES, SPLIT_STRATEGIES, type SplitStrategy } from "./config.ts";
-import { fail } from "./errors.ts";
-import { type RunEvent, runNotebook } from "./jupyter/runner.ts";
-import { type NotebookParams, PARAM_ENV, PARAMS_FILE_ENV, paramsEnv } from "./notebook/params.ts";
-import { fromWorkspace, outputsDir, WORKSPACE_ROOT } from "./paths.ts";
-import { userErrorExitCode } from "./cli/exit.ts";
-import { countFlag } from "./cli/_flags.ts";
+import { type Profile, PROFILES, SPLIT_STRATEGIES, type SplitStrategy } from "../config.ts";
+import { fail } from "../errors.ts";
+import { type RunEvent, runNotebook } from "../jupyter/runner.ts";
+import { type NotebookParams, PARAM_ENV, PARAMS_FILE_ENV, paramsEnv } from "../notebook/params.ts";
+import { fromWorkspace, outputsDir, WORKSPACE_ROOT } from "../paths.ts";
+import { userErrorExitCode } from "./exit.ts";
+import { countFlag } from "./_flags.ts";
 import {
   formatPlan,
   planCells,
@@ -29,7 +29,7 @@ import {
   recordSweep,
   runLocalSweep,
   sweepFile,
-} from "./sweep/mod.ts";
+} from "../sweep/mod.ts";
 
 const USAGE = `usage: deno task reproduce [flags]
 

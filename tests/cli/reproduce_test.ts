@@ -1,16 +1,16 @@
-// Runs `lib/reproduce.ts` as a subprocess on small notebooks (starts Deno's real kernel).
+// Runs `lib/cli/reproduce.ts` as a subprocess on small notebooks (starts Deno's real kernel).
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { codeCell, markdownCell, newNotebook, writeNotebook } from "../lib/jupyter/nbformat.ts";
-import { listNotebooks } from "../lib/reproduce.ts";
-import { WORKSPACE_ROOT } from "../lib/paths.ts";
+import { codeCell, markdownCell, newNotebook, writeNotebook } from "../../lib/jupyter/nbformat.ts";
+import { listNotebooks } from "../../lib/cli/reproduce.ts";
+import { WORKSPACE_ROOT } from "../../lib/paths.ts";
 
 async function reproduce(
   args: string[],
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = await new Deno.Command(Deno.execPath(), {
     // --no-sweep: these tests are about running notebooks, not training the report's runs.
-    args: ["run", "-A", join(WORKSPACE_ROOT, "lib/reproduce.ts"), "--no-sweep", ...args],
+    args: ["run", "-A", join(WORKSPACE_ROOT, "lib/cli/reproduce.ts"), "--no-sweep", ...args],
     // An empty CXR_PROFILE counts as unset, so the default profile is tested whatever CI sets.
     env: { NO_COLOR: "1", CXR_PROFILE: "" },
     stdout: "piped",
@@ -104,7 +104,7 @@ Deno.test("reproduce hands the kernel absolute folders: variables from the root,
       args: [
         "run",
         "-A",
-        join(WORKSPACE_ROOT, "lib/reproduce.ts"),
+        join(WORKSPACE_ROOT, "lib/cli/reproduce.ts"),
         "--no-sweep",
         "--notebooks",
         dir,
@@ -144,7 +144,7 @@ Deno.test("reproduce replaces a notebook only when all its cells succeed", async
       args: [
         "run",
         "-A",
-        join(WORKSPACE_ROOT, "lib/reproduce.ts"),
+        join(WORKSPACE_ROOT, "lib/cli/reproduce.ts"),
         "--no-sweep",
         "--profile",
         "quick",
@@ -197,7 +197,7 @@ Deno.test("reproduce --plan lists the report's runs, which are finished, and the
       args: [
         "run",
         "-A",
-        join(WORKSPACE_ROOT, "lib/reproduce.ts"),
+        join(WORKSPACE_ROOT, "lib/cli/reproduce.ts"),
         "--plan",
         "--profile",
         "full",
