@@ -66,6 +66,11 @@ export interface PrepareOptions extends CacheLocation, DecodeOptions {
   signal?: AbortSignal;
   /** Called after each image is stored or recorded as undecodable. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Milliseconds to wait while another live process builds this cache (parallel sweep cells
+   * need the same images) before giving up. Default: 2 hours.
+   */
+  lockWaitMs?: number;
 }
 
 interface CacheIndex {
@@ -125,10 +130,12 @@ export async function prepareCache(opts: PrepareOptions): Promise<ImageCache> {
   let built = false;
   if (missing(rows, index).length > 0) {
     await Deno.mkdir(dir, { recursive: true });
-    // One builder per cache: two processes never append to one pixels.bin at once.
+    // One builder per cache: two processes never append to one pixels.bin at once. A second
+    // one (parallel sweep cells) waits: the builder decodes what it needs too.
     const lock = await acquireLock(join(dir, "lock"), {
       what: `image cache ${dir}`,
       busy: "is being built by",
+      waitMs: opts.lockWaitMs ?? 2 * 3600 * 1000,
     });
     try {
       await removeTempFiles(dir, { depth: 0 });

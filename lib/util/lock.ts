@@ -31,8 +31,14 @@ export interface LockOptions {
   what?: string;
   /** What the holder is doing, for messages. Default: "is in use by". */
   busy?: string;
-  /** Where the stale-lock notice goes. Default: console.error. */
+  /** Where the stale-lock and waiting notices go. Default: console.error. */
   warn?: (line: string) => void;
+  /**
+   * How long to wait for a live holder to release the lock, polling, before throwing; for locks
+   * whose holder does work the waiter needs too (another process building the same image
+   * cache). Default 0: throw at once.
+   */
+  waitMs?: number;
 }
 
 /** A held lock; {@linkcode Lock.release} removes it (only if it is still this holder's). */
@@ -41,6 +47,9 @@ export interface Lock {
   readonly holder: LockHolder;
   release(): Promise<void>;
 }
+
+/** How often a waiting {@linkcode acquireLock} looks at the lock again. */
+const LOCK_POLL_MS = 250;
 
 /** Lock files this process holds: a lock naming this pid that is not here is a dead namesake's. */
 const held = new Set<string>();
@@ -90,6 +99,8 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
     await mkdir(dirname(path), { recursive: true });
     await writeFile(tmp, JSON.stringify(holder) + "\n");
   });
+  const deadline = Date.now() + (options.waitMs ?? 0);
+  let waiting = false;
   try {
     for (let attempt = 0; attempt < 50; attempt++) {
       if (await linked(tmp, path)) {
@@ -100,6 +111,13 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
       if (text === null) continue; // released meanwhile: try again
       const current = parseHolder(text);
       const reason = liveReason(path, current);
+      if (reason && Date.now() < deadline) {
+        if (!waiting) warn(`waiting: ${what} ${options.busy ?? "is in use by"} ${reason}`);
+        waiting = true;
+        attempt--; // waiting on a live holder is not a failed attempt
+        await new Promise((r) => setTimeout(r, LOCK_POLL_MS));
+        continue;
+      }
       if (reason) throw new CxrError(`${what} ${options.busy ?? "is in use by"} ${reason}`);
       await takeOver(path, text, () =>
         warn(

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { realDataRoot } from "../_real_data.ts";
-import { appendFile, mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import sharp from "sharp";
 import {
@@ -178,7 +178,7 @@ Deno.test("prepareCache: an interrupted build with a torn tail resumes without l
   }
 });
 
-Deno.test("prepareCache: a live lock refuses, a stale lock is taken over; a new decoder rebuilds", async () => {
+Deno.test("prepareCache: a live lock is waited for, then refused; a stale lock is taken over; a new decoder rebuilds", async () => {
   const root = await tempDir();
   await put(root, "PNEUMONIA/person1_virus_1.png", { width: 30, height: 30, value: shade(1) });
   const cacheDir = await tempDir();
@@ -187,9 +187,20 @@ Deno.test("prepareCache: a live lock refuses, a stale lock is taken over; a new 
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, "lock"), "1"); // pid 1 is always alive
   await assert.rejects(
-    prepareCache(loc),
+    prepareCache({ ...loc, lockWaitMs: 0 }),
     (e) => e instanceof CxrError && /being built by process 1/.test(e.message),
   );
+  // Waiting: the build goes on once the holder lets go.
+  const consoleError = console.error;
+  console.error = () => {};
+  try {
+    setTimeout(() => Deno.removeSync(join(dir, "lock")), 500);
+    assert.equal((await prepareCache({ ...loc, lockWaitMs: 60_000 })).count, 1);
+  } finally {
+    console.error = consoleError;
+  }
+  await rm(dir, { recursive: true });
+  await mkdir(dir, { recursive: true });
   await writeFile(join(dir, "lock"), "999999999");
   const a = await prepareCache(loc);
   assert.equal(a.count, 1);

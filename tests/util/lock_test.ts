@@ -51,6 +51,33 @@ Deno.test("acquireLock: the file names pid, host and start; a second taker is re
   assert.deepEqual(await readdir(dir), [], "no temp or guard file left");
 });
 
+Deno.test("acquireLock with waitMs: waits for the holder's release, or throws after the wait", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "cache.lock");
+  const first = await acquireLock(path, { what: "image cache C" });
+  const notices: string[] = [];
+  const released = new Promise<void>((done) => setTimeout(() => first.release().then(done), 600));
+  const second = await acquireLock(path, {
+    what: "image cache C",
+    busy: "is being built by",
+    waitMs: 60_000,
+    warn: (l) => notices.push(l),
+  });
+  await released;
+  assert.equal(JSON.parse(await readFile(path, "utf8")).pid, Deno.pid);
+  assert.equal(notices.length, 1);
+  assert.match(notices[0], /^waiting: image cache C is being built by process \d+/);
+  // A wait shorter than the holder's work ends in the usual error.
+  const started = Date.now();
+  await assert.rejects(
+    acquireLock(path, { what: "image cache C", waitMs: 300, warn: () => {} }),
+    (e) => e instanceof CxrError && /image cache C is in use by/.test(e.message),
+  );
+  assert.ok(Date.now() - started >= 300);
+  await second.release();
+  assert.deepEqual(await readdir(dir), []);
+});
+
 Deno.test("acquireLock: a live process's lock is refused; once it is gone the lock is taken over with a notice", async () => {
   const dir = await Deno.makeTempDir();
   const path = join(dir, "run.lock");
