@@ -29,7 +29,7 @@ export async function requireSlurm(): Promise<void> {
   }
 }
 
-async function freePort(): Promise<number> {
+function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();
@@ -62,7 +62,7 @@ export async function startSlurmCluster(dir: string): Promise<SlurmCluster> {
   await chmod(munge, 0o755);
   for (const sub of ["state", "spool"]) await mkdir(join(dir, sub), { recursive: true });
   const host = hostname().split(".")[0];
-  const [ctldPort, dPort] = [await freePort(), await freePort()];
+  const [ctldPort, dPort] = [freePort(), freePort()];
   const cpus = navigator.hardwareConcurrency;
   const conf = join(dir, "slurm.conf");
   await writeFile(
