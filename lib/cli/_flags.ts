@@ -1,10 +1,15 @@
 /**
- * Numeric flag parsing shared by the CLI commands.
+ * Flag parsing shared by the CLI commands: required flags and numbers.
  *
  * @module
  */
 import { fail } from "../errors.ts";
 import { MAX_BOOTSTRAP_REPLICATES } from "../metrics/bootstrap.ts";
+
+/** The value of a required flag (`usage` shows it, e.g. "--run-dir DIR"); a usage error if absent. */
+export function requiredFlag(usage: string, value: string | undefined): string {
+  return value ?? fail(`${usage} is required (try --help)`, { exitCode: 2 });
+}
 
 /** `text` as a number satisfying `ok`, `fallback` when absent; a usage error (exit 2) otherwise. */
 export function numberFlag(

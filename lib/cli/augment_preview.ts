@@ -14,7 +14,7 @@ import { augmentationPreview } from "../notebook/augmentation.ts";
 import { imageGrid } from "../plots/mod.ts";
 import { dataRoot } from "../paths.ts";
 import { writeFileAtomic } from "../util/atomic.ts";
-import { countFlag } from "./_flags.ts";
+import { countFlag, requiredFlag } from "./_flags.ts";
 
 const HELP = `usage: deno task cxr augment-preview --out FILE.png [flags]
 
@@ -44,7 +44,7 @@ export async function main(args: string[]): Promise<void> {
     strict: true,
   });
   if (values.help) return void console.log(HELP);
-  const out = values.out ?? fail("--out FILE.png is required (try --help)", { exitCode: 2 });
+  const out = requiredFlag("--out FILE.png", values.out);
   const [n, size, seed] = (["images", "size", "seed"] as const).map((k) => countFlag(k, values[k]));
   if (n < 2 || n % 2) fail(`--images must be an even number >= 2, got ${n}`, { exitCode: 2 });
   const { augment } = await loadConfig({ file: values.config });

@@ -11,7 +11,7 @@ import { initBackend, parseBackendName } from "../backend.ts";
 import { fail } from "../errors.ts";
 import { EVAL_SPLITS, type EvalSplit, evaluateRun } from "../evaluate/mod.ts";
 import { formatMetricsTable } from "../metrics/mod.ts";
-import { bootstrapFlag, isCount, isUnit, numberFlag } from "./_flags.ts";
+import { bootstrapFlag, isCount, isUnit, numberFlag, requiredFlag } from "./_flags.ts";
 
 const HELP = `usage: deno task cxr evaluate --run-dir DIR [flags]
 
@@ -53,8 +53,7 @@ export async function main(args: string[]): Promise<void> {
     },
   });
   if (values.help) return void console.log(HELP);
-  const runDir = values["run-dir"] ??
-    fail("--run-dir DIR is required (try --help)", { exitCode: 2 });
+  const runDir = requiredFlag("--run-dir DIR", values["run-dir"]);
   const split = (values.split ?? "test") as EvalSplit;
   if (!EVAL_SPLITS.includes(split)) {
     fail(`--split ${values.split}: expected one of ${EVAL_SPLITS.join(", ")}`, { exitCode: 2 });

@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { initBackend, parseBackendName } from "../backend.ts";
 import { fail } from "../errors.ts";
 import { exportRun } from "../export/mod.ts";
-import { isUnit, numberFlag } from "./_flags.ts";
+import { isUnit, numberFlag, requiredFlag } from "./_flags.ts";
 
 const HELP = `usage: deno task cxr export --run-dir DIR --out DIR [flags]
 
@@ -40,9 +40,8 @@ export async function main(args: string[]): Promise<void> {
     },
   });
   if (values.help) return void console.log(HELP);
-  const runDir = values["run-dir"] ??
-    fail("--run-dir DIR is required (try --help)", { exitCode: 2 });
-  const outDir = values.out ?? fail("--out DIR is required (try --help)", { exitCode: 2 });
+  const runDir = requiredFlag("--run-dir DIR", values["run-dir"]);
+  const outDir = requiredFlag("--out DIR", values.out);
   await initBackend({ backend: parseBackendName(values.backend) });
   const { files } = await exportRun({
     runDir: resolve(runDir),

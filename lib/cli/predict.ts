@@ -20,7 +20,7 @@ import {
   type PredictReport,
 } from "../predict/mod.ts";
 import { writeFileAtomic } from "../util/atomic.ts";
-import { isUnit, numberFlag } from "./_flags.ts";
+import { isUnit, numberFlag, requiredFlag } from "./_flags.ts";
 
 const HELP = `usage: deno task cxr predict --run-dir DIR [flags] IMAGE_OR_FOLDER...
 
@@ -55,8 +55,7 @@ export async function main(args: string[]): Promise<void> {
     },
   });
   if (values.help) return void console.log(HELP);
-  const runDir = values["run-dir"] ??
-    fail("--run-dir DIR is required (try --help)", { exitCode: 2 });
+  const runDir = requiredFlag("--run-dir DIR", values["run-dir"]);
   const threshold = values.threshold === undefined
     ? undefined
     : numberFlag("threshold", values.threshold, 0.5, isUnit, "a number in [0, 1]");

@@ -22,7 +22,7 @@ import {
   sweepFile,
   sweepStatus,
 } from "../sweep/mod.ts";
-import { countFlag } from "./_flags.ts";
+import { countFlag, requiredFlag } from "./_flags.ts";
 
 const HELP =
   `usage: deno task cxr sweep --models A[,B] --splits X[,Y] --seeds N[,M] --out DIR [flags]
@@ -93,7 +93,7 @@ export async function main(args: string[]): Promise<void> {
     },
   });
   if (values.help) return void console.log(HELP);
-  const out = resolve(values.out ?? fail("--out DIR is required (try --help)", { exitCode: 2 }));
+  const out = resolve(requiredFlag("--out DIR", values.out));
   const executor = values.executor ?? "local";
   if (executor !== "local" && executor !== "slurm") {
     fail(`--executor ${executor}: expected local or slurm`, { exitCode: 2 });
@@ -190,7 +190,7 @@ async function status(args: string[]): Promise<void> {
     options: { out: { type: "string" }, help: { type: "boolean", short: "h" } },
   });
   if (values.help) return void console.log(HELP);
-  const out = resolve(values.out ?? fail("--out DIR is required (try --help)", { exitCode: 2 }));
+  const out = resolve(requiredFlag("--out DIR", values.out));
   const sweep = await readSweep(out) ??
     fail(`${out} holds no sweep.json; start one with deno task cxr sweep ... --out ${out}`);
   console.log(formatStatus(await sweepStatus(out, sweep)).join("\n"));

@@ -19,7 +19,7 @@ import {
 import { fail } from "../errors.ts";
 import { dataRoot, weightsDir } from "../paths.ts";
 import { trainRun } from "../train/mod.ts";
-import { countFlag } from "./_flags.ts";
+import { countFlag, requiredFlag } from "./_flags.ts";
 
 const HELP = `usage: deno task cxr train --run-dir DIR [flags]
 
@@ -91,8 +91,7 @@ export async function main(args: string[]): Promise<void> {
     strict: true,
   });
   if (values.help) return void console.log(HELP);
-  const runDir = values["run-dir"] ??
-    fail("--run-dir DIR is required (try --help)", { exitCode: 2 });
+  const runDir = requiredFlag("--run-dir DIR", values["run-dir"]);
   const overrides: Partial<ExperimentConfig> = {
     model: values.model as ModelName | undefined,
     split: values.split as SplitStrategy | undefined,

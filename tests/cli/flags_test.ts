@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { countFlag, isUnit, numberFlag } from "../../lib/cli/_flags.ts";
+import { countFlag, isUnit, numberFlag, requiredFlag } from "../../lib/cli/_flags.ts";
 import { CxrError } from "../../lib/errors.ts";
 
 const usage = (pattern: RegExp) => (e: unknown) =>
@@ -25,4 +25,14 @@ Deno.test("numberFlag: fallback when absent, the check decides, blanks refused",
     usage(/--threshold 1\.5: expected a number in \[0, 1\]/),
   );
   assert.throws(() => numberFlag("threshold", " ", 0.5, isUnit, "x"), usage(/--threshold/));
+});
+
+Deno.test("requiredFlag: the value, or a usage error (exit 2) naming the flag", () => {
+  assert.equal(requiredFlag("--run-dir DIR", "runs/a"), "runs/a");
+  assert.throws(
+    () => requiredFlag("--run-dir DIR", undefined),
+    (e) =>
+      e instanceof CxrError && e.exitCode === 2 &&
+      e.message === "--run-dir DIR is required (try --help)",
+  );
 });
