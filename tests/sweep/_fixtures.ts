@@ -51,3 +51,9 @@ export async function sweepFixture(prefix: string) {
   };
   return { tmp, data, config, env, out: join(tmp, "sweep") };
 }
+
+/** `cxr sweep` arguments for the two quick cells (mobilenetv2, paper, seeds 1 and 2) of `f`. */
+export function twoCellSweep(f: { config: string; out: string }, ...extra: string[]): string[] {
+  const grid = ["--models", "mobilenetv2", "--splits", "paper", "--seeds", "1,2"];
+  return ["sweep", ...extra, ...grid, "--profile", "quick", "--config", f.config, "--out", f.out];
+}

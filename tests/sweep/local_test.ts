@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { WORKSPACE_ROOT } from "../../lib/paths.ts";
-import { CLI, sweepFixture } from "./_fixtures.ts";
+import { CLI, sweepFixture, twoCellSweep } from "./_fixtures.ts";
 
 const dec = new TextDecoder();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -33,19 +33,7 @@ Deno.test("sweep: two cells run, a rerun runs nothing, kill -9 then rerun resume
     "run",
     "-A",
     CLI,
-    "sweep",
-    "--models",
-    "mobilenetv2",
-    "--splits",
-    "paper",
-    "--seeds",
-    "1,2",
-    "--profile",
-    "quick",
-    "--config",
-    f.config,
-    "--out",
-    f.out,
+    ...twoCellSweep(f),
   ];
   const command = new Deno.Command(Deno.execPath(), {
     args,

@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { WORKSPACE_ROOT } from "../../lib/paths.ts";
 import { startSlurmCluster } from "./_slurm_cluster.ts";
-import { CLI, sweepFixture } from "./_fixtures.ts";
+import { CLI, sweepFixture, twoCellSweep } from "./_fixtures.ts";
 
 const dec = new TextDecoder();
 
@@ -27,27 +27,9 @@ Deno.test("sweep --executor slurm: a job array of two cells finishes on a real S
       stderr: "piped",
     }).output();
   try {
-    const submit = await cxr([
-      "sweep",
-      "--executor",
-      "slurm",
-      "--models",
-      "mobilenetv2",
-      "--splits",
-      "paper",
-      "--seeds",
-      "1,2",
-      "--profile",
-      "quick",
-      "--config",
-      f.config,
-      "--jobs",
-      "2",
-      "--cpus",
-      "1",
-      "--out",
-      f.out,
-    ]);
+    const submit = await cxr(
+      twoCellSweep(f, "--executor", "slurm", "--jobs", "2", "--cpus", "1"),
+    );
     const said = dec.decode(submit.stdout);
     assert.equal(submit.code, 0, said + dec.decode(submit.stderr));
     const jobId = /submitted job array (\d+)/.exec(said)?.[1];
@@ -78,23 +60,7 @@ Deno.test("sweep --executor slurm: a job array of two cells finishes on a real S
     assert.match(log, /== cell done "accuracy": [0-9.]+/);
 
     // Submitting again finds nothing to do.
-    const again = await cxr([
-      "sweep",
-      "--executor",
-      "slurm",
-      "--models",
-      "mobilenetv2",
-      "--splits",
-      "paper",
-      "--seeds",
-      "1,2",
-      "--profile",
-      "quick",
-      "--config",
-      f.config,
-      "--out",
-      f.out,
-    ]);
+    const again = await cxr(twoCellSweep(f, "--executor", "slurm"));
     assert.match(dec.decode(again.stdout), /all 2 cell\(s\) are finished .*nothing to submit/);
 
     const report = await cxr(["report", "--runs", f.out, "--out", join(f.tmp, "report")]);
