@@ -3,28 +3,11 @@
  * the history has every epoch exactly once, and it equals an uninterrupted run's.
  */
 import assert from "node:assert/strict";
-import { mkdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import sharp from "sharp";
 import { WORKSPACE_ROOT } from "../../lib/paths.ts";
 import { realWeightsDir } from "../_real_data.ts";
-
-/** A Kaggle-layout dataset of 20 small gray PNGs per class (PNEUMONIA brighter). */
-async function tinyDataset(root: string): Promise<void> {
-  let seed = 7;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 24);
-  for (const [label, base] of [["NORMAL", 60], ["PNEUMONIA", 150]] as const) {
-    const dir = join(root, "train", label);
-    await mkdir(dir, { recursive: true });
-    for (let i = 0; i < 20; i++) {
-      const px = new Uint8Array(40 * 40).map(() => base + (rand() % 60));
-      const name = label === "NORMAL" ? `IM-${1000 + i}-0001.png` : `person${i}_bacteria_${i}.png`;
-      await sharp(px, { raw: { width: 40, height: 40, channels: 1 } }).png().toFile(
-        join(dir, name),
-      );
-    }
-  }
-}
+import { tinyDataset } from "../_tiny_dataset.ts";
 
 /** The saved state (`last/`, or `last.old` if the kill fell between the folder's two renames). */
 async function readState(runDir: string): Promise<{ epoch: number; history: unknown[] } | null> {
