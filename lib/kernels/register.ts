@@ -8,7 +8,8 @@
  * composed from its fast kernels (XNNPACK matrix products, depthwise convolutions,
  * elementwise products and sums). Its own `Conv2DBackpropInput` is a single-threaded direct
  * loop, so that one is replaced by a forward convolution too. `FusedBatchNorm`'s gradient is
- * replaced for all backends (see `batch_norm_grad.ts`). On webgpu, sums over leading axes run as
+ * replaced for all backends (see `batch_norm_grad.ts`), and `Relu6`'s runs as one kernel on wasm
+ * (`relu6_grad.ts`). On webgpu, sums over leading axes run as
  * a column sum (`leading_sum_webgpu.ts`). `initBackend` calls {@linkcode registerGradientKernels}.
  *
  * @module
@@ -25,8 +26,10 @@ import { batchNormGradConfig } from "./batch_norm_grad.ts";
 import { conv2dBackpropFilter } from "./conv2d_backprop_filter.ts";
 import { conv2dBackpropInput } from "./conv2d_backprop_input.ts";
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from "./depthwise_backprop.ts";
-import { isLeadingSum, leadingSum } from "./leading_sum.ts";
+import { columnSumWasm, isLeadingSum, LEADING_SUM_WASM, leadingSum } from "./leading_sum.ts";
 import { leadingAxesCount, leadingSumWebGpu } from "./leading_sum_webgpu.ts";
+import { IDENTITY_WASM } from "./identity.ts";
+import { RELU6_GRAD_WASM, relu6GradConfig } from "./relu6_grad.ts";
 
 /**
  * A kernel over tfjs' inputs and attributes. A specialisation returns null for the cases it
@@ -83,9 +86,11 @@ const WASM_KERNELS: readonly KernelEntry[] = [
   entry(
     "Sum",
     "specialise",
-    leadingSums((x, axes, keepDims) =>
-      isLeadingSum(x.shape, axes) ? leadingSum(x as tf.Tensor4D, keepDims) : null
-    ),
+    leadingSums((x, axes, keepDims) => {
+      if (isLeadingSum(x.shape, axes)) return leadingSum(x as tf.Tensor4D, keepDims);
+      const k = leadingAxesCount(x.shape, axes);
+      return k == null ? null : columnSumWasm(x, k, keepDims);
+    }),
   ),
   // The backend's own input gradient is a direct loop; only NCHW (unused here) stays with it.
   entry<Conv2DBackpropInputAttrs>(
@@ -139,6 +144,12 @@ const WEBGPU_KERNELS: readonly KernelEntry[] = [
   ),
 ];
 
+/**
+ * Whole kernels registered with their backend, replacing the backend's own of that name if any:
+ * one-pass kernels under names of their own, and wasm's `Identity` (`identity.ts`).
+ */
+const OWN_KERNELS: readonly tf.KernelConfig[] = [RELU6_GRAD_WASM, LEADING_SUM_WASM, IDENTITY_WASM];
+
 /** The table of each backend that gets kernels here; other backends keep tfjs' own. */
 export const BACKEND_KERNELS: Readonly<Record<string, readonly KernelEntry[]>> = {
   wasm: WASM_KERNELS,
@@ -148,16 +159,25 @@ export const BACKEND_KERNELS: Readonly<Record<string, readonly KernelEntry[]>> =
 const registered = new Set<string>();
 
 /**
- * Registers `backendName`'s table (see {@linkcode BACKEND_KERNELS}) and, once for all
- * backends, the lean BatchNorm gradient. Idempotent.
+ * Registers `backendName`'s table (see {@linkcode BACKEND_KERNELS}) and own kernels and, once for
+ * all backends, the lean BatchNorm and ReLU6 gradients. Idempotent.
  */
 export function registerGradientKernels(backendName: string): void {
-  if (!registered.has("FusedBatchNorm:grad")) {
-    registered.add("FusedBatchNorm:grad");
-    withoutOverrideWarning(() => tf.registerGradient(batchNormGradConfig));
+  if (!registered.has("gradients")) {
+    registered.add("gradients");
+    withoutOverrideWarning(() => {
+      tf.registerGradient(batchNormGradConfig);
+      tf.registerGradient(relu6GradConfig);
+    });
   }
   if (registered.has(backendName)) return;
   registered.add(backendName);
+  for (const config of OWN_KERNELS.filter((k) => k.backendName === backendName)) {
+    if (tf.getKernel(config.kernelName, backendName)) {
+      tf.unregisterKernel(config.kernelName, backendName);
+    }
+    tf.registerKernel(config);
+  }
   for (const { kernelName, mode, kernel } of BACKEND_KERNELS[backendName] ?? []) {
     const own = tf.getKernel(kernelName, backendName);
     if (mode === "provide" ? own != null : own == null) continue;

@@ -14,6 +14,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { adamWUpdateWasm } from "./adamw_wasm.ts";
 import { adamWUpdateWebGpu } from "./adamw_webgpu.ts";
 
 /** Options for {@linkcode AdamW}. */
@@ -34,10 +35,11 @@ export interface AdamWOptions {
    */
   excludeFromWeightDecay?: RegExp;
   /**
-   * On the webgpu backend, update each variable with three fused dispatches
-   * (`adamw_webgpu.ts`) instead of ~15 elementwise ops. Default true.
+   * Update each variable with fused kernels instead of ~15 elementwise ops where the backend has
+   * them: three dispatches on webgpu (`adamw_webgpu.ts`), one pass on wasm (`adamw_wasm.ts`,
+   * bit-identical to the ops). Default true.
    */
-  fuseOnWebGpu?: boolean;
+  fuse?: boolean;
 }
 
 const DEFAULT_EXCLUDE = /(^|\/)(gamma|beta|bias)(_\d+)?$/;
@@ -63,6 +65,14 @@ type Constants = Record<
   tf.Scalar
 >;
 
+type FusedUpdate = typeof adamWUpdateWasm;
+
+/** The fused update of each backend that has one. */
+const FUSED_UPDATES: Readonly<Record<string, FusedUpdate>> = {
+  wasm: adamWUpdateWasm,
+  webgpu: adamWUpdateWebGpu,
+};
+
 /** Adam with decoupled weight decay; see the module doc for the update rule. */
 export class AdamW extends tf.Optimizer {
   static get className(): string {
@@ -76,8 +86,8 @@ export class AdamW extends tf.Optimizer {
   readonly beta2: number;
   readonly epsilon: number;
   readonly excludeFromWeightDecay: RegExp;
-  /** See {@linkcode AdamWOptions.fuseOnWebGpu}. */
-  fuseOnWebGpu: boolean;
+  /** See {@linkcode AdamWOptions.fuse}. */
+  fuse: boolean;
   #moments = new Map<string, Moments>();
   #scalars: Constants | null = null;
 
@@ -89,7 +99,7 @@ export class AdamW extends tf.Optimizer {
     this.beta2 = options.beta2 ?? 0.999;
     this.epsilon = options.epsilon ?? 1e-7;
     this.excludeFromWeightDecay = options.excludeFromWeightDecay ?? DEFAULT_EXCLUDE;
-    this.fuseOnWebGpu = options.fuseOnWebGpu ?? true;
+    this.fuse = options.fuse ?? true;
   }
 
   /** Whether `name` gets weight decay. */
@@ -107,9 +117,9 @@ export class AdamW extends tf.Optimizer {
     // Bias corrections are plain numbers: the step count lives on the JS side.
     const c1 = 1 - this.beta1 ** t;
     const c2 = 1 - this.beta2 ** t;
-    const fused = this.fuseOnWebGpu && tf.getBackend() === "webgpu";
+    const fusedKernel = this.fuse ? FUSED_UPDATES[tf.getBackend()] : undefined;
     tf.tidy(() => {
-      const update = fused ? this.#fusedUpdate(c1, c2) : this.#opsUpdate(c1, c2);
+      const update = fusedKernel ? this.#fusedUpdate(fusedKernel, c1, c2) : this.#opsUpdate(c1, c2);
       for (const [name, grad] of pairs) {
         if (grad == null) continue;
         const value = tf.engine().registeredVariables[name];
@@ -137,10 +147,10 @@ export class AdamW extends tf.Optimizer {
     };
   }
 
-  /** The update as three fused dispatches per variable (webgpu only); call inside a tidy. */
-  #fusedUpdate(c1: number, c2: number): Update {
+  /** The update as the backend's fused kernel; call inside a tidy. */
+  #fusedUpdate(kernel: FusedUpdate, c1: number, c2: number): Update {
     return (name, value, grad, state) => {
-      const [m, v, w] = adamWUpdateWebGpu(value, grad, state.m, state.v, {
+      const [m, v, w] = kernel(value, grad, state.m, state.v, {
         beta1: this.beta1,
         beta2: this.beta2,
         epsilon: this.epsilon,

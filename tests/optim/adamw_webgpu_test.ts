@@ -3,32 +3,10 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { hasWebGpuAdapter, initBackend } from "../../lib/backend.ts";
-import { adamW } from "../../lib/optim/mod.ts";
+import { secondStart, threeSteps } from "./_three_steps.ts";
 
 const adapter = await hasWebGpuAdapter();
 const skipped = adapter ? "" : " (skipped: no WebGPU adapter)";
-
-/** Three steps of AdamW on fresh variables; their final values, by variable. */
-async function train(fuse: boolean, tag: string): Promise<Float32Array[]> {
-  const shapes = [[3], [70], [5, 5, 4, 9]];
-  const vars = tf.tidy(() =>
-    shapes.map((shape, i) =>
-      tf.variable(
-        tf.randomUniform(shape, -1, 1, "float32", 7 + i),
-        true,
-        `${tag}/${["dense/bias", "bn/gamma", "conv/kernel"][i]}`,
-      )
-    )
-  );
-  const opt = adamW({ learningRate: 0.05, weightDecay: 0.1, fuseOnWebGpu: fuse });
-  const loss = () =>
-    tf.addN(vars.map((v, i) => v.sub(0.3 * i).square().mul(i + 1).sum())) as tf.Scalar;
-  for (let t = 0; t < 3; t++) opt.minimize(loss, false, vars);
-  const out = await Promise.all(vars.map(async (v) => await v.data() as Float32Array));
-  opt.dispose();
-  tf.dispose(vars);
-  return out;
-}
 
 Deno.test({
   name: `webgpu: AdamW's fused update matches its op-by-op update, no leaks${skipped}`,
@@ -38,8 +16,8 @@ Deno.test({
   fn: async () => {
     await initBackend({ backend: "webgpu", quiet: true });
     const before = tf.memory().numTensors;
-    const ops = await train(false, "ops");
-    const fused = await train(true, "fused");
+    const ops = await threeSteps(false, "ops");
+    const fused = await threeSteps(true, "fused");
     assert.equal(tf.memory().numTensors, before);
     for (const [i, expected] of ops.entries()) {
       assert.equal(fused[i].length, expected.length);
@@ -51,9 +29,7 @@ Deno.test({
       );
     }
     // The update moved the values (a step of ~lr per step from the start).
-    const initial = tf.randomUniform([70], -1, 1, "float32", 8);
-    const start = await initial.data();
-    initial.dispose();
+    const start = await secondStart();
     assert.ok(fused[1].some((v, k) => Math.abs(v - start[k]) > 0.05));
   },
 });
