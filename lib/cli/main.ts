@@ -20,6 +20,7 @@ const COMMANDS: Record<string, { module: string; help: string }> = {
   "augment-preview": { module: "./augment_preview.ts", help: "grid PNG of augmented images" },
   metrics: { module: "./metrics.ts", help: "metrics from a predictions CSV" },
   evaluate: { module: "./evaluate.ts", help: "evaluate a run's best checkpoint" },
+  derive: { module: "./derive.ts", help: "an evaluation variant of a run (tta, threshold)" },
   report: { module: "./report.ts", help: "write REPORT.md from run directories" },
   sweep: { module: "./sweep.ts", help: "train a grid of runs here or on Slurm; sweep status" },
   predict: { module: "./predict.ts", help: "score new X-ray images with a run's model" },

@@ -40,3 +40,4 @@ export {
   SENS95_TARGET,
 } from "./operating_point.ts";
 export { evaluationReport, type ReportInput } from "./report.ts";
+export { type DeriveArgs, deriveEvaluationRun, EVALUATION_FIELDS } from "./derive.ts";
