@@ -117,6 +117,31 @@ function isGeometricIdentity(p: AugmentParams): boolean {
 }
 
 /**
+ * The geometric part of `params[i]` applied to image i, bilinear with reflected edges. One
+ * batched call (an identity matrix reproduces its image exactly), except on the cpu backend:
+ * tfjs 4.22's cpu Transform kernel returns after the first image of a batch (the others come
+ * back as the fill value), so there it runs once per image. On wasm the batched call gives the
+ * same bits as per-image calls in about a third of the time (no split and concat).
+ */
+function transformEach(x: tf.Tensor4D, params: AugmentParams[]): tf.Tensor4D {
+  const [n, h, w] = x.shape;
+  const matrices = (ps: AugmentParams[]) =>
+    tf.tensor2d(ps.map((p) => transformMatrix(p, h, w)), [ps.length, 8]);
+  if (tf.getBackend() !== "cpu") {
+    return tf.image.transform(x, matrices(params), "bilinear", "reflect");
+  }
+  const images = tf.split(x, n, 0) as tf.Tensor4D[];
+  return tf.concat(
+    images.map((img, i) =>
+      isGeometricIdentity(params[i])
+        ? img
+        : tf.image.transform(img, matrices([params[i]]), "bilinear", "reflect")
+    ),
+    0,
+  );
+}
+
+/**
  * Applies `params[i]` to image i of `images` ([N, H, W, C], values in `valueRange`, default
  * [-1, 1] as the models take). Returns a new tensor; `images` is not disposed.
  */
@@ -131,22 +156,7 @@ export function augmentBatch(
   }
   return tf.tidy(() => {
     let x: tf.Tensor4D = images;
-    if (!params.every(isGeometricIdentity)) {
-      // One call per image: tfjs 4.22's cpu Transform kernel returns after the first image of
-      // a batch (the others come back as the fill value).
-      const images1 = tf.split(x, n, 0) as tf.Tensor4D[];
-      x = tf.concat(
-        images1.map((img, i) =>
-          isGeometricIdentity(params[i]) ? img : tf.image.transform(
-            img,
-            tf.tensor2d([transformMatrix(params[i], h, w)], [1, 8]),
-            "bilinear",
-            "reflect",
-          )
-        ),
-        0,
-      );
-    }
+    if (!params.every(isGeometricIdentity)) x = transformEach(x, params);
     if (params.some((p) => p.contrast !== 1)) {
       const factor = tf.tensor4d(params.map((p) => p.contrast), [n, 1, 1, 1]);
       const mean = x.mean([1, 2], true);
