@@ -15,8 +15,8 @@ import { cellPath, isFinished, readSweep } from "../sweep/mod.ts";
 
 const USAGE = `usage: deno task cxr report [flags]
 
-Writes REPORT.md (paper vs ours on three protocols, seeds, baseline, efficiency, environment,
-data caveats) from run directories.
+Writes REPORT.md (paper vs ours on three protocols, seeds, the recipes tried on the official
+test, baseline, efficiency, environment, data caveats) from run directories.
 
 flags:
   --runs DIR       a run directory or a folder searched for them; repeatable; for a sweep

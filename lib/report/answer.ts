@@ -9,7 +9,14 @@
  */
 import type { VegaLiteSpec } from "../plots/render.ts";
 import { KERMANY_RESULT, PAPER_RESULT } from "./paper.ts";
-import { type Cohort, cohortLabel, cohortsOf, protocolEval, type RunRecord } from "./runs.ts";
+import {
+  type Cohort,
+  cohortLabel,
+  cohortsOf,
+  protocolEval,
+  type RunRecord,
+  sameCohort,
+} from "./runs.ts";
 import { fmt, type MeanSd, meanSd, tInterval } from "./stats.ts";
 
 /** A published accuracy that a cohort is held against. */
@@ -47,8 +54,7 @@ export function cohortAnswers(runs: readonly RunRecord[], model = "mobilenetv2")
   for (const cohort of cohortsOf(runs)) {
     const these = runs.filter((r) => {
       const pe = protocolEval(r);
-      return r.config.model === model && pe?.cohort.protocol === cohort.protocol &&
-        pe.cohort.profile === cohort.profile;
+      return r.config.model === model && pe !== undefined && sameCohort(pe.cohort, cohort);
     }).sort((a, b) => a.config.seed - b.config.seed);
     if (these.length === 0) continue;
     const values = these.map((r) => protocolEval(r)!.eval.metrics.accuracy);

@@ -14,6 +14,7 @@ import {
   type Cohort,
   cohortLabel,
   cohortsOf,
+  paperRecipeRuns,
   protocolEval,
   type RunRecord,
   sameCohort,
@@ -21,6 +22,8 @@ import {
 import { fmt, fmtCi, fmtMeanSd, meanSd } from "./stats.ts";
 import { answerSentence, cohortAnswers } from "./answer.ts";
 import type { MetricsSummary } from "../metrics/mod.ts";
+import { markdownTable, objectTable } from "./_table.ts";
+import { recipesSection, type RecipeTrial } from "./recipes.ts";
 
 /** Input of {@linkcode formatReport}. */
 export interface ReportInput {
@@ -35,6 +38,8 @@ export interface ReportInput {
   figures?: { path: string; caption: string }[];
   /** The accuracy-per-seed figure ({@linkcode seedAccuracySpec}) relative to the report. */
   answerFigure?: string;
+  /** The recipes tried on the official test ({@linkcode recipesTried}); omitted = none. */
+  recipes?: RecipeTrial[];
 }
 
 /** A row of the paper table: how to read ours, and which published value sits beside it. */
@@ -89,11 +94,6 @@ function evaluatedCohorts(runs: readonly RunRecord[], model: string): Cohort[] {
   return cohortsOf(runs).filter((c) => metricsOf(runs, c, model).length > 0);
 }
 
-function table(header: string[], rows: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
-  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
-}
-
 const refCell = (ref: ReferenceResult, key: keyof ReferenceResult) => {
   const v = ref[key];
   return typeof v === "number" ? fmt(v) : "—";
@@ -131,11 +131,6 @@ export function paperComparison(runs: readonly RunRecord[]): Record<string, stri
   return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
 }
 
-function objectTable(rows: Record<string, string>[]): string {
-  const header = Object.keys(rows[0]);
-  return table(header, rows.map((r) => header.map((h) => r[h])));
-}
-
 function ciTable(runs: readonly RunRecord[]): string {
   const rows: string[][] = [];
   for (const cohort of cohortsOf(runs)) {
@@ -160,7 +155,7 @@ function ciTable(runs: readonly RunRecord[]): string {
     }
   }
   if (rows.length === 0) return "_No evaluated runs._";
-  return table(
+  return markdownTable(
     [
       "protocol",
       "model",
@@ -279,7 +274,7 @@ function efficiencyTable(runs: readonly RunRecord[]): string {
   }
   if (rows.length === 0) return "_No efficiency measurements (efficiency.json) in the runs._";
   return [
-    table(
+    markdownTable(
       [
         "model",
         "input",
@@ -300,7 +295,7 @@ function efficiencyTable(runs: readonly RunRecord[]): string {
 }
 
 function environmentTable(env: EnvironmentInfo): string {
-  return table(["", ""], [
+  return markdownTable(["", ""], [
     ["tfjs backend", `${env.backend}${env.device ? ` (${env.device})` : ""}`],
     ["tfjs", env.tfjs],
     ["Deno", `${env.deno} (V8 ${env.v8}, TypeScript ${env.typescript})`],
@@ -424,7 +419,7 @@ function trainingDeviations(runs: readonly RunRecord[]): string {
 
 function runList(runs: readonly RunRecord[]): string {
   if (runs.length === 0) return "_No run directories found._";
-  return table(
+  return markdownTable(
     ["run", "model", "split", "seed", "profile", "input", "epochs run", "evaluations"],
     runs.map((r) => [
       `\`${r.dir}\``,
@@ -439,8 +434,8 @@ function runList(runs: readonly RunRecord[]): string {
   );
 }
 
-function answerSection(input: ReportInput): string {
-  const answers = cohortAnswers(input.runs);
+function answerSection(input: ReportInput, runs: readonly RunRecord[]): string {
+  const answers = cohortAnswers(runs);
   if (answers.length === 0) return "_No evaluated MobileNetV2 runs._";
   const parts = [
     "One sentence per protocol and profile: test accuracy over seeds (each seed its own split " +
@@ -459,6 +454,9 @@ function answerSection(input: ReportInput): string {
 /** The whole REPORT.md. */
 export function formatReport(input: ReportInput): string {
   const { runs } = input;
+  // Another recipe is another experiment: those runs appear in the recipes section only.
+  const paper = paperRecipeRuns(runs);
+  const others = runs.length - paper.length;
   const profiles = [...new Set(runs.map((r) => r.config.profile))];
   const seeds = [...new Set(runs.map((r) => r.config.seed))].sort((a, b) => a - b);
   const out: string[] = [
@@ -468,21 +466,29 @@ export function formatReport(input: ReportInput): string {
       profiles.map((p) => `\`${p}\``).join(", ") || "none"
     }; ` +
     `seeds: ${seeds.join(", ") || "none"}; runs: ${runs.length}.` +
-    (profiles.includes("quick") ? ` **${quickNote(runs)}**` : ""),
+    (profiles.includes("quick") ? ` **${quickNote(runs)}**` : "") +
+    (others > 0
+      ? ` Every section but the recipes tried and the run list uses the ${paper.length} ` +
+        `run${paper.length === 1 ? "" : "s"} of the paper's recipe; the ${others} ` +
+        `run${others === 1 ? "" : "s"} of other recipes appear${others === 1 ? "s" : ""} ` +
+        `in those two.`
+      : ""),
     "## Does MobileNetV2 reproduce the paper?",
-    answerSection(input),
+    answerSection(input, paper),
     "## The paper's results beside ours (MobileNetV2)",
     "Ours: mean ± SD over seeds (sample SD; one value when one seed) on each protocol's held-out test set, " +
     "at the 0.5 threshold. Runs split by image or by patient pool all Kaggle folders, so they are never scored on the " +
     "official test folder (it overlaps their training data); the official protocol trains and validates on the Kaggle train/ and val/ folders only.",
-    objectTable(paperComparison(runs)),
+    objectTable(paperComparison(paper)),
     "## Per run, with bootstrap 95% confidence intervals",
     "Stratified bootstrap over the test images (percentile intervals).",
-    ciTable(runs),
+    ciTable(paper),
+    "## The official test: recipes tried (chosen on validation)",
+    recipesSection(input.recipes ?? []),
     "## Baseline comparison",
-    baselineSection(runs, input.tests),
+    baselineSection(paper, input.tests),
     "## Efficiency",
-    efficiencyTable(runs),
+    efficiencyTable(paper),
   ];
   if (input.figures?.length) {
     out.push(
@@ -492,7 +498,7 @@ export function formatReport(input: ReportInput): string {
   }
   out.push(
     "## Deviations from the paper's training",
-    trainingDeviations(runs),
+    trainingDeviations(paper),
     "## Data caveats",
     caveats(input.data),
     "## Environment",

@@ -1,8 +1,8 @@
 /**
  * REPORT.md: the paper's results beside ours for three protocols (image-level split, patient-level
  * split, official test), mean ± SD over seeds with bootstrap intervals, the baseline comparison
- * with McNemar's test, efficiency, environment and data caveats — all read from run directories,
- * never typed in.
+ * with McNemar's test, the recipes tried on the official test (chosen on validation), efficiency,
+ * environment and data caveats — all read from run directories, never typed in.
  *
  * @example
  * ```ts
@@ -50,6 +50,7 @@ export {
   type MeasureOptions,
   measureRunEfficiency,
 } from "./efficiency.ts";
+export { ensembleMismatch, seedEnsemble } from "./ensemble.ts";
 export { type EnvironmentInfo, environmentInfo } from "./environment.ts";
 export {
   baselineComparison,
@@ -59,7 +60,33 @@ export {
   paperComparison,
   type ReportInput,
 } from "./markdown.ts";
-export { KERMANY_RESULT, MAULANA_ACCURACY, PAPER_RESULT, type ReferenceResult } from "./paper.ts";
+export {
+  KERMANY_RESULT,
+  MAULANA_ACCURACY,
+  MEDMNIST_RESNET18_28,
+  MEDMNIST_RESNET50_224,
+  OFFICIAL_TEST_REFERENCES,
+  PAPER_RESULT,
+  type ReferenceResult,
+} from "./paper.ts";
+export {
+  PAPER_RECIPE,
+  RECIPE_FIELDS,
+  type RecipeField,
+  recipeLabel,
+  recipeOf,
+  type RecordedConfig,
+} from "./recipe.ts";
+export {
+  goalSentence,
+  OFFICIAL_TEST_GOAL,
+  officialRunDirs,
+  reachesGoal,
+  RECIPE_RULE,
+  recipesSection,
+  recipesTried,
+  type RecipeTrial,
+} from "./recipes.ts";
 export {
   type Cohort,
   cohortLabel,
@@ -69,6 +96,7 @@ export {
   findRunDirs,
   type HistoryEntry,
   logSpanMinutes,
+  paperRecipeRuns,
   PROFILE_LABELS,
   type Protocol,
   PROTOCOL_LABELS,
@@ -91,8 +119,12 @@ export {
   tInterval,
 } from "./stats.ts";
 export {
+  type Candidate,
+  type Selection,
+  SELECTION_METRIC_LABELS,
   SELECTION_METRICS,
   type SelectionMetric,
+  selectOnValidation,
   type VariantRow,
   type VariantsOptions,
   type VariantsTable,

@@ -1,8 +1,8 @@
 /**
  * Reading run directories (config.json, history.json, eval-<split>/, efficiency.json, as
  * lib/train and lib/evaluate write them) into records the report aggregates, and naming the
- * cohort each run belongs to: its evaluation protocol and its profile. Runs of different
- * cohorts are never averaged together.
+ * cohort each run belongs to: its evaluation protocol, its profile and its recipe
+ * (lib/report/recipe.ts). Runs of different cohorts are never averaged together.
  *
  * @module
  */
@@ -14,6 +14,7 @@ import type { MetricsSummary, PredictionRow } from "../metrics/mod.ts";
 import { readPredictionsCsv } from "../metrics/mod.ts";
 import { exists } from "../util/fs.ts";
 import type { Efficiency } from "./efficiency.ts";
+import { PAPER_RECIPE, recipeOf } from "./recipe.ts";
 
 /**
  * The evaluation protocols of the report, in report order: the split strategy the run trained
@@ -56,28 +57,35 @@ export const PROFILE_LABELS: Readonly<Record<Profile, string>> = {
   quick: "quick smoke run",
 };
 
-/** A group of runs that may be averaged: one protocol, one profile. */
+/** A group of runs that may be averaged: one protocol, one profile, one recipe. */
 export interface Cohort {
   protocol: Protocol;
   profile: Profile;
+  /** The runs' {@linkcode recipeOf}; "" = the paper's recipe. */
+  recipe: string;
 }
 
 /** The cohort of a run. */
 export function cohortOf(run: RunRecord): Cohort {
-  return { protocol: protocolOf(run.config), profile: run.config.profile };
+  return {
+    protocol: protocolOf(run.config),
+    profile: run.config.profile,
+    recipe: recipeOf(run.config),
+  };
 }
 
 /** Whether two cohorts are the same. */
 export function sameCohort(a: Cohort, b: Cohort): boolean {
-  return a.protocol === b.protocol && a.profile === b.profile;
+  return a.protocol === b.protocol && a.profile === b.profile && a.recipe === b.recipe;
 }
 
-/** "protocol (profile)", for table headers. */
+/** "protocol (profile)", or "protocol (profile; recipe)" off the paper's recipe. */
 export function cohortLabel(c: Cohort): string {
-  return `${PROTOCOL_LABELS[c.protocol]} (${PROFILE_LABELS[c.profile]})`;
+  const recipe = c.recipe === PAPER_RECIPE ? "" : `; ${c.recipe}`;
+  return `${PROTOCOL_LABELS[c.protocol]} (${PROFILE_LABELS[c.profile]}${recipe})`;
 }
 
-/** The cohorts that `runs` hold, profile full first, then protocol order. */
+/** The cohorts that `runs` hold, profile full first, then protocol order, then recipe. */
 export function cohortsOf(runs: readonly RunRecord[]): Cohort[] {
   const rank = (c: Cohort) =>
     (PROFILES.length - PROFILES.indexOf(c.profile)) * PROTOCOLS.length +
@@ -87,7 +95,15 @@ export function cohortsOf(runs: readonly RunRecord[]): Cohort[] {
     const c = cohortOf(r);
     if (!found.some((f) => sameCohort(f, c))) found.push(c);
   }
-  return found.sort((a, b) => rank(a) - rank(b));
+  // The paper's recipe ("") sorts first within a protocol.
+  return found.sort((a, b) =>
+    rank(a) - rank(b) || (a.recipe < b.recipe ? -1 : a.recipe > b.recipe ? 1 : 0)
+  );
+}
+
+/** The runs trained with the paper's recipe: the ones the report's main sections aggregate. */
+export function paperRecipeRuns<R extends RunRecord>(runs: readonly R[]): R[] {
+  return runs.filter((r) => recipeOf(r.config) === PAPER_RECIPE);
 }
 
 /** One epoch of a run's history.json (the columns the report uses). */
@@ -187,11 +203,14 @@ export async function findRunDirs(root: string, depth = 3): Promise<string[]> {
  */
 export function protocolEval(
   run: RunRecord,
-): { protocol: Protocol; cohort: Cohort; eval: EvalRecord } | undefined {
+): { protocol: Protocol; cohort: Cohort; split: string; eval: EvalRecord } | undefined {
   const cohort = cohortOf(run);
-  const ev = run.evals["test"] ??
-    (run.config.split === "official" ? run.evals["official-test"] : undefined);
-  return ev ? { protocol: cohort.protocol, cohort, eval: ev } : undefined;
+  const split = "test" in run.evals
+    ? "test"
+    : run.config.split === "official" && "official-test" in run.evals
+    ? "official-test"
+    : undefined;
+  return split ? { protocol: cohort.protocol, cohort, split, eval: run.evals[split] } : undefined;
 }
 
 /** The predictions of an evaluation (`predictions.csv`). */

@@ -9,12 +9,19 @@
 import { basename } from "node:path";
 import type { MetricsSummary } from "../metrics/mod.ts";
 import { fmt } from "./stats.ts";
-import { readRun, type RunRecord } from "./runs.ts";
+import { protocolEval, readRun, type RunRecord } from "./runs.ts";
 
 /** Validation metrics a selection rule may maximise, declared once. */
 export const SELECTION_METRICS = ["roc_auc", "accuracy", "balanced_accuracy", "f1"] as const;
 /** A validation metric a rule maximises. */
 export type SelectionMetric = typeof SELECTION_METRICS[number];
+/** Each selection metric in words. */
+export const SELECTION_METRIC_LABELS: Readonly<Record<SelectionMetric, string>> = {
+  roc_auc: "ROC AUC",
+  accuracy: "accuracy",
+  balanced_accuracy: "balanced accuracy",
+  f1: "PNEUMONIA F1",
+};
 
 /** Options for {@linkcode variantsTable}. */
 export interface VariantsOptions {
@@ -36,6 +43,30 @@ export interface VariantsTable {
   rule: string;
 }
 
+/** One candidate of a selection: a run, or several runs' ensemble. */
+export interface Candidate {
+  /** The row's leading cells, keyed by column header (e.g. `{ variant: "base-seed42" }`). */
+  cells: Record<string, string>;
+  /** Validation metrics; undefined = not eligible. */
+  val?: MetricsSummary;
+  /** Test metrics, shown and never compared. */
+  test?: MetricsSummary;
+  /** Why a candidate without `val` is not eligible. Default "no val metrics". */
+  ineligible?: string;
+}
+
+/** Result of {@linkcode selectOnValidation}. */
+export interface Selection {
+  /** One per candidate, in order: its cells, val and test metrics, and a "chosen" column. */
+  rows: VariantRow[];
+  /** Index of the chosen candidate; -1 when none has validation metrics. */
+  chosen: number;
+  /** The validation metric maximised. */
+  metric: SelectionMetric;
+  /** The rule in words, for the caption. */
+  rule: string;
+}
+
 function metricOf(m: MetricsSummary | undefined, key: SelectionMetric): number {
   if (!m) return NaN;
   const v = key === "balanced_accuracy"
@@ -46,24 +77,15 @@ function metricOf(m: MetricsSummary | undefined, key: SelectionMetric): number {
   return typeof v === "number" ? v : NaN;
 }
 
-/** The test evaluation of a run: `eval-test`, else `eval-official-test` for an official run. */
-function testMetrics(run: RunRecord): MetricsSummary | undefined {
-  return (run.evals["test"] ??
-    (run.config.split === "official" ? run.evals["official-test"] : undefined))?.metrics;
-}
-
 /**
- * Reads each run folder (its `eval-val/` and `eval-test/` metrics) and builds the table; the
- * chosen variant is the one with the highest validation `rule` metric (first folder on a tie).
- * Runs without validation metrics are listed as not eligible.
+ * The selection rule: the candidate with the highest validation `rule` metric is chosen (the
+ * first on a tie); test metrics are laid beside it and never read by the rule.
  */
-export async function variantsTable(
-  runDirs: readonly string[],
-  opts: VariantsOptions = {},
-): Promise<VariantsTable> {
-  const rule = opts.rule ?? "roc_auc";
-  const runs = await Promise.all(runDirs.map(readRun));
-  const scores = runs.map((r) => metricOf(r.evals["val"]?.metrics, rule));
+export function selectOnValidation(
+  candidates: readonly Candidate[],
+  rule: SelectionMetric = "roc_auc",
+): Selection {
+  const scores = candidates.map((c) => metricOf(c.val, rule));
   let chosen = -1;
   scores.forEach((s, i) => {
     if (Number.isFinite(s) && (chosen < 0 || s > scores[chosen])) chosen = i;
@@ -75,15 +97,41 @@ export async function variantsTable(
         fmt(m?.[k], 3),
       ]),
     );
-  const rows = runs.map((run, i) => ({
-    variant: opts.name?.(run) ?? basename(run.dir),
-    ...cells(run.evals["val"]?.metrics, "val"),
-    ...cells(testMetrics(run), "test"),
-    chosen: i === chosen ? "chosen" : Number.isFinite(scores[i]) ? "" : "no val metrics",
+  const rows = candidates.map((c, i) => ({
+    ...c.cells,
+    ...cells(c.val, "val"),
+    ...cells(c.test, "test"),
+    chosen: i === chosen
+      ? "chosen"
+      : Number.isFinite(scores[i])
+      ? ""
+      : c.ineligible ?? "no val metrics",
   }));
   return {
     rows,
-    chosen: chosen < 0 ? null : runs[chosen].dir,
-    rule: `highest validation ${rule.replace("_", " ")} (test metrics shown, never used)`,
+    chosen,
+    metric: rule,
+    rule: `highest validation ${SELECTION_METRIC_LABELS[rule]} (test metrics shown, never used)`,
   };
+}
+
+/**
+ * Reads each run folder (its `eval-val/` and `eval-test/` metrics) and builds the table; the
+ * chosen variant is the one {@linkcode selectOnValidation} picks. Runs without validation
+ * metrics are listed as not eligible.
+ */
+export async function variantsTable(
+  runDirs: readonly string[],
+  opts: VariantsOptions = {},
+): Promise<VariantsTable> {
+  const runs = await Promise.all(runDirs.map(readRun));
+  const { rows, chosen, rule } = selectOnValidation(
+    runs.map((run) => ({
+      cells: { variant: opts.name?.(run) ?? basename(run.dir) },
+      val: run.evals["val"]?.metrics,
+      test: protocolEval(run)?.eval.metrics,
+    })),
+    opts.rule,
+  );
+  return { rows, chosen: chosen < 0 ? null : runs[chosen].dir, rule };
 }

@@ -15,10 +15,12 @@ import { pairedTests } from "./compare.ts";
 import { type DataFacts, dataFacts } from "./data_facts.ts";
 import { type EnvironmentInfo, environmentInfo } from "./environment.ts";
 import { formatReport } from "./markdown.ts";
+import { recipesTried } from "./recipes.ts";
 import {
   cohortLabel,
   cohortsOf,
   findRunDirs,
+  paperRecipeRuns,
   protocolEval,
   readRun,
   type RunRecord,
@@ -113,15 +115,18 @@ export async function writeReport(opts: WriteReportOptions): Promise<WriteReport
   const dirs = [...new Set((await Promise.all(opts.runs.map((r) => findRunDirs(r)))).flat())]
     .sort();
   const runs = await Promise.all(dirs.map(readRun));
-  const tests = await pairedTests(runs);
+  // The main sections aggregate the paper's recipe; every recipe is in the recipes section.
+  const paper = paperRecipeRuns(runs);
+  const tests = await pairedTests(paper);
+  const recipes = await recipesTried(runs);
   const data = opts.data ??
     (opts.dataRoot
       ? dataFacts((await scanDataset(opts.dataRoot, { progress: false })).rows)
       : undefined);
   const environment = environmentInfo(opts.backend);
-  const figures = await copyFigures(runs, opts.outDir);
+  const figures = await copyFigures(paper, opts.outDir);
   await pruneFigures(join(opts.outDir, "figures"), figures.map((f) => f.path));
-  const answers = cohortAnswers(runs);
+  const answers = cohortAnswers(paper);
   let answerFigure: string | undefined;
   if (answers.length > 0) {
     await mkdir(join(opts.outDir, "figures"), { recursive: true });
@@ -137,6 +142,7 @@ export async function writeReport(opts: WriteReportOptions): Promise<WriteReport
     generatedAt: opts.generatedAt ?? new Date().toISOString(),
     figures,
     answerFigure,
+    recipes,
   });
   const path = join(opts.outDir, "REPORT.md");
   await writeFileAtomic(path, markdown);

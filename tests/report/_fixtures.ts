@@ -1,10 +1,20 @@
 /** Synthetic run directories with known numbers for the report tests. */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { defaultConfig, type ModelName, type SplitStrategy } from "../../lib/config.ts";
+import {
+  defaultConfig,
+  type ExperimentConfig,
+  type ModelName,
+  type SplitStrategy,
+} from "../../lib/config.ts";
 import { summarizeMetrics, writePredictionsCsv } from "../../lib/metrics/mod.ts";
 
-/** 10 images, labels 0,1,0,1,...; `wrong` lists the indices the run gets wrong. */
+/**
+ * 10 images `<imagePrefix><i>.jpeg` (default prefix "img"), labels 0,1,0,1,...; probability 0.8
+ * of the right class, so `wrong` (the indices the run gets wrong) sets every metric. `config`
+ * overrides fields of the quick profile's defaults (split and seed come from `opts`). Called again with another `evalName`, it adds
+ * that evaluation (config and history are rewritten the same).
+ */
 export async function fakeRun(
   dir: string,
   opts: {
@@ -13,9 +23,16 @@ export async function fakeRun(
     seed: number;
     wrong: number[];
     evalName?: string;
+    config?: Partial<ExperimentConfig>;
+    imagePrefix?: string;
   },
 ): Promise<void> {
-  const config = { ...defaultConfig("quick", opts.model), split: opts.split, seed: opts.seed };
+  const config = {
+    ...defaultConfig("quick", opts.model),
+    ...opts.config,
+    split: opts.split,
+    seed: opts.seed,
+  };
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, "config.json"), JSON.stringify(config));
   await writeFile(
@@ -31,7 +48,11 @@ export async function fakeRun(
   await mkdir(evalDir, { recursive: true });
   await writePredictionsCsv(
     join(evalDir, "predictions.csv"),
-    labels.map((label, i) => ({ path: `img${i}.jpeg`, label, prob: probs[i] })),
+    labels.map((label, i) => ({
+      path: `${opts.imagePrefix ?? "img"}${i}.jpeg`,
+      label,
+      prob: probs[i],
+    })),
   );
   const metrics = summarizeMetrics(labels, probs, { bootstrap: 50, seed: 1 });
   await writeFile(join(evalDir, "metrics.json"), JSON.stringify(metrics));

@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
-import { defaultConfig } from "../../lib/config.ts";
-import { cohortsOf, logSpanMinutes, protocolOf } from "../../lib/report/mod.ts";
+import { defaultConfig, type ExperimentConfig } from "../../lib/config.ts";
+import {
+  cohortLabel,
+  cohortOf,
+  cohortsOf,
+  logSpanMinutes,
+  paperRecipeRuns,
+  protocolOf,
+  type RunRecord,
+  sameCohort,
+} from "../../lib/report/mod.ts";
 
 Deno.test("logSpanMinutes: first to last timestamped line of a train.log", () => {
   const log = [
@@ -49,4 +58,37 @@ Deno.test("protocolOf and cohorts: patient key, official validation and profile 
     "fast/paper",
     "fast/official",
   ]);
+});
+
+Deno.test("cohorts: another recipe is another cohort, labelled with its recipe, after the paper's", () => {
+  const run = (over: Partial<ExperimentConfig>): RunRecord => ({
+    dir: "",
+    config: { ...defaultConfig("fast"), split: "official", ...over },
+    evals: {},
+    history: [],
+  });
+  const runs = [
+    run({ labelSmoothing: 0.1 }),
+    run({ seed: 43 }),
+    run({ classWeights: "balanced", borderMask: 0.1 }),
+    // Recorded before the scope's default changed: still the paper's recipe.
+    run({ weightDecayScope: "kernels" }),
+  ];
+  const cohorts = cohortsOf(runs);
+  assert.deepEqual(cohorts.map((c) => c.recipe), [
+    "",
+    "classWeights balanced, borderMask 0.1",
+    "labelSmoothing 0.1",
+  ]);
+  assert.equal(
+    cohortLabel(cohorts[0]),
+    "official 624-image test, validation carved from train/ (cached features)",
+  );
+  assert.equal(
+    cohortLabel(cohorts[2]),
+    "official 624-image test, validation carved from train/ (cached features; labelSmoothing 0.1)",
+  );
+  assert.ok(!sameCohort(cohortOf(runs[0]), cohortOf(runs[1])));
+  assert.ok(sameCohort(cohortOf(runs[1]), cohortOf(runs[3])));
+  assert.deepEqual(paperRecipeRuns(runs), [runs[1], runs[3]]);
 });

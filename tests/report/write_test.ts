@@ -165,6 +165,10 @@ Deno.test("writeReport: no runs still writes a report that says so", async () =>
     // With no runs of ours, the table holds the two published columns only.
     assert.match(markdown, /\| test images \| 592 \| 624 \|/);
     assert.match(markdown, /_No evaluated MobileNetV2 runs._/);
+    assert.match(
+      markdown,
+      /## The official test: recipes tried \(chosen on validation\)\n\n_No MobileNetV2 run of the official protocol with validation carved from train\/\._\n/,
+    );
   } finally {
     await rm(root, { recursive: true, force: true });
   }
@@ -262,6 +266,60 @@ Deno.test("writeReport: a full-profile run below 224 px or 15 epochs is listed a
       .split("\n\n## ")[0].split("\n").filter((l) => l.startsWith("- Reduced setting"));
     assert.deepEqual(items.length, 1, items.join("\n"));
     assert.match(items[0], /\(`[^`]*baseline-seed1`\): 96 px input and at most 5 epochs/);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+Deno.test("writeReport: runs of another recipe stay out of the main sections and appear under the recipes tried", async () => {
+  const root = await mkdtemp(join(tmpdir(), "cxr-report-"));
+  try {
+    const runs = join(root, "runs");
+    const paper = { model: "mobilenetv2", split: "paper" } as const;
+    await fakeRun(join(runs, "paper", "mobilenetv2-seed1"), { ...paper, seed: 1, wrong: [0] });
+    // Another recipe on the same protocol: must not be averaged with seed 1 as a second seed.
+    await fakeRun(join(runs, "paper-variants", "smooth-seed2"), {
+      ...paper,
+      seed: 2,
+      wrong: [0, 1, 2, 3, 4],
+      config: { labelSmoothing: 0.1 },
+    });
+    const official = join(runs, "official-variants", "border-seed1");
+    const border = { model: "mobilenetv2", split: "official", seed: 1 } as const;
+    const config = { borderMask: 0.1 };
+    await fakeRun(official, { ...border, wrong: [1], evalName: "val", config });
+    await fakeRun(official, { ...border, wrong: [], evalName: "test", config });
+    const { markdown } = await writeReport({ runs: [runs], outDir: join(root, "out") });
+    const section = (title: string) => markdown.split(`## ${title}\n\n`)[1].split("\n\n## ")[0];
+    const lines = markdown.split("\n");
+    // Only seed 1 (9/10) in the paper table: no official column, no mean with the variant.
+    assert.ok(lines.includes("| accuracy | 0.975 | 0.900 | 0.928 |"), markdown);
+    assert.match(
+      markdown,
+      /uses the 1 run of the paper's recipe; the 2 runs of other recipes appear in those two/,
+    );
+    assert.match(
+      section("Does MobileNetV2 reproduce the paper?"),
+      /- \*\*image-level 80\/10\/10 \(the paper's\) \(quick smoke run\)\*\*: test accuracy 0\.900 \(n = 1 seed/,
+    );
+    // One sentence: the official variant is no cohort of the answer.
+    assert.equal(
+      section("Does MobileNetV2 reproduce the paper?").split("\n").filter((l) => l.startsWith("- "))
+        .length,
+      1,
+    );
+    assert.ok(!section("Per run, with bootstrap 95% confidence intervals").includes("0.500"));
+    const recipes = section("The official test: recipes tried (chosen on validation)");
+    // Validation: image 1 wrong -> accuracy 0.9, AUC 0.9; test all right.
+    assert.ok(
+      recipes.includes(
+        "| borderMask 0.1 | 1 | quick | 0.900 | 0.800 | 1.000 | 0.900 | 1.000 | 1.000 | 1.000 | 1.000 | chosen |",
+      ),
+      recipes,
+    );
+    assert.match(recipes, /With test accuracy 1\.000 and ROC AUC 1\.000, it reaches the goal/);
+    // Every run is in the run list.
+    assert.equal(section("Runs").split("\n").filter((l) => l.startsWith("| `")).length, 3);
   } finally {
     await rm(root, { recursive: true, force: true });
   }

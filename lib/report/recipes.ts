@@ -1,0 +1,216 @@
+/**
+ * The recipes tried on the official test: every MobileNetV2 run of the `official` protocol
+ * (validation carved from train/), whatever its recipe, with validation and test metrics side
+ * by side, plus one seed ensemble per recipe with two or more seeds; the chosen row is picked by
+ * {@linkcode selectOnValidation} (validation metrics only), per profile. Beside it, the
+ * published results on the same 624 test images and whether the chosen row reaches the goal.
+ *
+ * @module
+ */
+import { type Profile, PROFILES } from "../config.ts";
+import type { MetricsSummary } from "../metrics/mod.ts";
+import { markdownTable, objectTable } from "./_table.ts";
+import { ensembleMismatch, seedEnsemble } from "./ensemble.ts";
+import { OFFICIAL_TEST_REFERENCES } from "./paper.ts";
+import { recipeLabel, recipeOf } from "./recipe.ts";
+import {
+  findRunDirs,
+  PROFILE_LABELS,
+  protocolEval,
+  protocolOf,
+  readRun,
+  type RunRecord,
+} from "./runs.ts";
+import { fmt } from "./stats.ts";
+import {
+  type Candidate,
+  type Selection,
+  SELECTION_METRIC_LABELS,
+  type SelectionMetric,
+  selectOnValidation,
+} from "./variants.ts";
+
+/** The validation metric that chooses among the recipes tried. */
+export const RECIPE_RULE: SelectionMetric = "roc_auc";
+
+/** What a recipe should reach on the official test: accuracy >= 0.90 and ROC AUC >= 0.96. */
+export const OFFICIAL_TEST_GOAL = { accuracy: 0.90, rocAuc: 0.96 } as const;
+
+/**
+ * The run directories of `model` on the `official` protocol (validation carved from train/)
+ * under `roots` (each searched as {@linkcode findRunDirs} does), sorted by path.
+ */
+export async function officialRunDirs(
+  roots: readonly string[],
+  model = "mobilenetv2",
+): Promise<string[]> {
+  const dirs = [...new Set((await Promise.all(roots.map((r) => findRunDirs(r)))).flat())].sort();
+  const runs = await Promise.all(dirs.map(readRun));
+  return runs.filter((r) => isOfficialRun(r, model)).map((r) => r.dir);
+}
+
+function isOfficialRun(run: RunRecord, model: string): boolean {
+  return run.config.model === model && protocolOf(run.config) === "official";
+}
+
+/** The recipes tried in one profile. */
+export interface RecipeTrial {
+  profile: Profile;
+  /** One per run, each recipe's seed ensemble after its runs. */
+  candidates: Candidate[];
+  selection: Selection;
+  /** Ensembles that could not be built, in words. */
+  notes: string[];
+}
+
+/** One run per seed (the first of each seed in `runs`' order). */
+function onePerSeed(runs: readonly RunRecord[]): RunRecord[] {
+  const bySeed = new Map<number, RunRecord>();
+  for (const r of runs) if (!bySeed.has(r.config.seed)) bySeed.set(r.config.seed, r);
+  return [...bySeed.values()];
+}
+
+/**
+ * The seed ensemble of one recipe's runs (two or more seeds with a test evaluation), or a note
+ * saying why there is none. Its validation metrics exist only where every seed validated on the
+ * same images; a split carved by seed gives each seed its own, so the ensemble is then shown but
+ * not eligible.
+ */
+async function ensembleCandidate(
+  recipe: string,
+  profile: Profile,
+  runs: readonly RunRecord[],
+): Promise<Candidate | string | undefined> {
+  const tested = onePerSeed(runs).filter((r) => protocolEval(r));
+  if (tested.length < 2) return undefined;
+  const split = protocolEval(tested[0])!.split;
+  const members = tested.filter((r) => protocolEval(r)!.split === split);
+  const dirs = members.map((r) => r.dir);
+  const testProblem = await ensembleMismatch(dirs, split);
+  if (testProblem) return `No seed ensemble of ${recipeLabel(recipe)}: ${testProblem}.`;
+  const cells = {
+    recipe: recipeLabel(recipe),
+    seed: `seed ensemble (${members.map((r) => r.config.seed).join(", ")})`,
+    profile,
+  };
+  const test = await seedEnsemble(dirs, split);
+  if (!members.every((r) => r.evals["val"])) {
+    return { cells, test, ineligible: "not eligible: not every seed has val metrics" };
+  }
+  if (await ensembleMismatch(dirs, "val")) {
+    return { cells, test, ineligible: "not eligible: each seed validated on other images" };
+  }
+  return { cells, val: await seedEnsemble(dirs, "val"), test };
+}
+
+/**
+ * The recipes tried per profile (full first): each `official`-protocol run of `model` as a
+ * candidate, recipes in label order (the paper's first), seeds ascending, then the recipe's
+ * seed ensemble; the selection rule picks on validation metrics only.
+ */
+export async function recipesTried(
+  runs: readonly RunRecord[],
+  model = "mobilenetv2",
+): Promise<RecipeTrial[]> {
+  const official = runs.filter((r) => isOfficialRun(r, model));
+  const trials: RecipeTrial[] = [];
+  for (const profile of [...PROFILES].reverse()) {
+    const these = official.filter((r) => r.config.profile === profile);
+    if (these.length === 0) continue;
+    const recipes = [...new Set(these.map((r) => recipeOf(r.config)))].sort();
+    const candidates: Candidate[] = [];
+    const notes: string[] = [];
+    for (const recipe of recipes) {
+      const of = these.filter((r) => recipeOf(r.config) === recipe)
+        .sort((a, b) => a.config.seed - b.config.seed || (a.dir < b.dir ? -1 : 1));
+      for (const r of of) {
+        candidates.push({
+          cells: { recipe: recipeLabel(recipe), seed: String(r.config.seed), profile },
+          val: r.evals["val"]?.metrics,
+          test: protocolEval(r)?.eval.metrics,
+        });
+      }
+      const ensemble = await ensembleCandidate(recipe, profile, of);
+      if (typeof ensemble === "string") notes.push(ensemble);
+      else if (ensemble) candidates.push(ensemble);
+    }
+    trials.push({
+      profile,
+      candidates,
+      selection: selectOnValidation(candidates, RECIPE_RULE),
+      notes,
+    });
+  }
+  return trials;
+}
+
+/** Whether test metrics reach {@linkcode OFFICIAL_TEST_GOAL}. */
+export function reachesGoal(test: MetricsSummary): boolean {
+  return test.accuracy >= OFFICIAL_TEST_GOAL.accuracy && test.roc_auc >= OFFICIAL_TEST_GOAL.rocAuc;
+}
+
+/** The sentence under a profile's table: what was chosen, how, and whether it reaches the goal. */
+export function goalSentence(trial: RecipeTrial): string {
+  const { chosen, metric } = trial.selection;
+  if (chosen < 0) {
+    return "No row has validation metrics, so nothing is chosen; evaluate each run with " +
+      "`deno task cxr evaluate --run-dir DIR --split val`.";
+  }
+  const c = trial.candidates[chosen];
+  const what = `The chosen row, highest validation ${
+    SELECTION_METRIC_LABELS[metric]
+  }, is ${c.cells.recipe}, ${
+    /^\d/.test(c.cells.seed) ? `seed ${c.cells.seed}` : c.cells.seed
+  }; it was selected on validation metrics only.`;
+  const goal = `the goal on the official test (accuracy ≥ ${
+    fmt(OFFICIAL_TEST_GOAL.accuracy, 2)
+  } and ROC AUC ≥ ${fmt(OFFICIAL_TEST_GOAL.rocAuc, 2)})`;
+  if (!c.test) {
+    return `${what} It has no test evaluation yet, so whether it reaches ${goal} is open.`;
+  }
+  return `${what} With test accuracy ${fmt(c.test.accuracy)} and ROC AUC ${
+    fmt(c.test.roc_auc)
+  }, it ${reachesGoal(c.test) ? "reaches" : "does not reach"} ${goal}.`;
+}
+
+function referenceTable(): string {
+  const cell = (v: number | undefined) => v === undefined ? "—" : fmt(v);
+  return markdownTable(
+    ["published", "test images", "accuracy", "sensitivity", "specificity", "ROC AUC", "selection"],
+    OFFICIAL_TEST_REFERENCES.map((r) => [
+      r.source,
+      String(r.n),
+      cell(r.accuracy),
+      cell(r.sensitivity),
+      cell(r.specificity),
+      cell(r.rocAuc),
+      r.selection ?? "not stated",
+    ]),
+  );
+}
+
+/** The report section's Markdown (the heading excluded). */
+export function recipesSection(trials: readonly RecipeTrial[]): string {
+  if (trials.length === 0) {
+    return "_No MobileNetV2 run of the official protocol with validation carved from train/._";
+  }
+  const parts = [
+    "Every MobileNetV2 run of the official protocol (validation carved from train/, test = the " +
+    "624 official test images), one row per run and recipe (its config's departures from the " +
+    "paper's recipe), and one seed-ensemble row (the mean probability over the seeds, at 0.5) " +
+    `per recipe with two or more seeds. The chosen row has the highest validation ` +
+    `${
+      SELECTION_METRIC_LABELS[RECIPE_RULE]
+    }; the test columns are shown beside it and chose nothing.`,
+  ];
+  for (const t of trials) {
+    parts.push(
+      `**${PROFILE_LABELS[t.profile]} (\`${t.profile}\`)**`,
+      objectTable(t.selection.rows),
+      goalSentence(t),
+      ...t.notes,
+    );
+  }
+  parts.push("Published results on the same official test images:", referenceTable());
+  return parts.join("\n\n");
+}

@@ -1,0 +1,164 @@
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  goalSentence,
+  officialRunDirs,
+  readRun,
+  recipesSection,
+  recipesTried,
+} from "../../lib/report/mod.ts";
+import { defaultConfig, type ExperimentConfig } from "../../lib/config.ts";
+import { fakeRun } from "./_fixtures.ts";
+
+type Eval = { wrong: number[]; imagePrefix?: string };
+
+/** A run with a val and a test evaluation (10 images each, see fakeRun). */
+async function run(
+  dir: string,
+  seed: number,
+  val: Eval | null,
+  test: Eval,
+  config: Partial<ExperimentConfig> = {},
+) {
+  const base = { model: "mobilenetv2", split: "official", seed, config } as const;
+  if (val) await fakeRun(dir, { ...base, evalName: "val", ...val });
+  await fakeRun(dir, { ...base, evalName: "test", ...test });
+  return dir;
+}
+
+async function withRuns(fn: (root: string) => Promise<void>) {
+  const root = await mkdtemp(join(tmpdir(), "cxr-recipes-"));
+  try {
+    const q = join(root, "quick");
+    // quick profile. The paper's recipe, two seeds, each validated on its own images:
+    // val AUC 0.9 (image 0 wrong) and 0.8 (images 0, 1 wrong).
+    await run(join(q, "official", "mobilenetv2-seed1"), 1, { wrong: [0] }, { wrong: [0, 1] });
+    await run(join(q, "official", "mobilenetv2-seed2"), 2, { wrong: [0, 1], imagePrefix: "v" }, {
+      wrong: [0, 2],
+    });
+    // Label smoothing: the best validation (AUC 1) and the worst test (0.6): chosen all the same.
+    await run(join(q, "official-variants", "smooth-seed1"), 1, { wrong: [] }, {
+      wrong: [0, 1, 2, 3],
+    }, { labelSmoothing: 0.1 });
+    // Not eligible: no validation evaluation, a perfect test.
+    await run(join(q, "official-variants", "balanced-seed1"), 1, null, { wrong: [] }, {
+      classWeights: "balanced",
+    });
+    // Not the official protocol with carved validation, or not MobileNetV2: left out.
+    await run(join(q, "official", "kaggle-seed1"), 1, { wrong: [] }, { wrong: [] }, {
+      officialVal: "kaggle",
+    });
+    await fakeRun(join(q, "official", "baseline-seed1"), {
+      model: "baseline",
+      split: "official",
+      seed: 1,
+      wrong: [],
+    });
+    await fakeRun(join(q, "paper", "mobilenetv2-seed1"), {
+      model: "mobilenetv2",
+      split: "paper",
+      seed: 1,
+      wrong: [],
+    });
+    // fast profile: two seeds validated on the same images, so their ensemble is eligible.
+    const f = join(root, "fast", "official-variants");
+    const fast = defaultConfig("fast");
+    await run(join(f, "base-seed1"), 1, { wrong: [0, 1] }, { wrong: [] }, fast);
+    await run(join(f, "base-seed2"), 2, { wrong: [2, 3] }, { wrong: [] }, fast);
+    await fn(root);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+Deno.test("officialRunDirs: official-protocol runs (carved validation) under several roots", async () => {
+  await withRuns(async (root) => {
+    const q = join(root, "quick");
+    const dirs = await officialRunDirs([join(q, "official"), join(q, "official-variants")]);
+    // Sorted by path ("official-variants/" before "official/"); the baseline is left out.
+    assert.deepEqual(dirs, [
+      join(q, "official-variants", "balanced-seed1"),
+      join(q, "official-variants", "smooth-seed1"),
+      join(q, "official", "mobilenetv2-seed1"),
+      join(q, "official", "mobilenetv2-seed2"),
+    ]);
+    assert.deepEqual(await officialRunDirs([join(q, "official")], "baseline"), [
+      join(q, "official", "baseline-seed1"),
+    ]);
+    assert.deepEqual(await officialRunDirs([join(root, "missing")]), []);
+  });
+});
+
+Deno.test("recipesTried: one row per run and per recipe's seed ensemble, chosen on validation", async () => {
+  await withRuns(async (root) => {
+    const dirs = await officialRunDirs([root]);
+    const runs = await Promise.all(
+      [...dirs, join(root, "quick", "official", "baseline-seed1")].map(readRun),
+    );
+    const trials = await recipesTried(runs);
+    assert.deepEqual(trials.map((t) => t.profile), ["fast", "quick"]);
+    const [fast, quick] = trials;
+
+    const cols = (r: Record<string, string>) =>
+      [r.recipe, r.seed, r["val AUC"], r["test accuracy"], r["test AUC"], r.chosen].join(" | ");
+    assert.deepEqual(quick.selection.rows.map(cols), [
+      "paper's recipe | 1 | 0.900 | 0.800 | 0.800 | ",
+      "paper's recipe | 2 | 0.800 | 0.800 | 0.800 | ",
+      // Test means: image 0 (NORMAL) 0.8, images 1 and 2 at 0.5 (>= 0.5: PNEUMONIA), the rest
+      // right: accuracy 8/10; negatives {0.8, 0.5, 0.2 x3}, positives {0.5, 0.8 x4}: AUC
+      // (3.5 + 4 * 4.5) / 25 = 0.86.
+      "paper's recipe | seed ensemble (1, 2) | — | 0.800 | 0.860 | " +
+      "not eligible: each seed validated on other images",
+      "classWeights balanced | 1 | — | 1.000 | 1.000 | no val metrics",
+      "labelSmoothing 0.1 | 1 | 1.000 | 0.600 | 0.600 | chosen",
+    ]);
+    assert.equal(quick.selection.rows[2]["test sensitivity"], "1.000");
+    assert.equal(quick.selection.rows[2]["test specificity"], "0.600");
+    assert.equal(quick.selection.rows[0].profile, "quick");
+    assert.equal(
+      goalSentence(quick),
+      "The chosen row, highest validation ROC AUC, is " +
+        "labelSmoothing 0.1, seed 1; it was selected on validation metrics only. With test " +
+        "accuracy 0.600 and ROC AUC 0.600, it does not reach the goal on the official test " +
+        "(accuracy ≥ 0.90 and ROC AUC ≥ 0.96).",
+    );
+
+    // Shared validation images: ensemble means 0.5 on images 0-3, so negatives {0.5 x2, 0.2 x3}
+    // and positives {0.5 x2, 0.8 x3}: AUC (2 * 0.5 * 2 + 2 * 3 + 3 * 5) / 25 = 0.92 > 0.8.
+    assert.deepEqual(fast.selection.rows.map(cols), [
+      "paper's recipe | 1 | 0.800 | 1.000 | 1.000 | ",
+      "paper's recipe | 2 | 0.800 | 1.000 | 1.000 | ",
+      "paper's recipe | seed ensemble (1, 2) | 0.920 | 1.000 | 1.000 | chosen",
+    ]);
+    assert.match(
+      goalSentence(fast),
+      /is paper's recipe, seed ensemble \(1, 2\);.* it reaches the goal/,
+    );
+
+    const md = recipesSection(trials);
+    assert.ok(md.includes("**cached features (`fast`)**"));
+    assert.ok(md.includes(
+      "| Kermany et al. 2018, official 624-image test | 624 | 0.928 | 0.932 | 0.901 | 0.968 | not stated |",
+    ));
+    assert.ok(md.includes(
+      "| MedMNIST v2 PneumoniaMNIST, ResNet-50 at 224 px | 624 | 0.884 | — | — | 0.962 | " +
+        "on 524 validation images carved from train/ |",
+    ));
+    assert.ok(md.includes("| MedMNIST v2 PneumoniaMNIST, ResNet-18 at 28 px | 624 | 0.854 |"));
+    assert.equal(
+      recipesSection(await recipesTried([])),
+      "_No MobileNetV2 run of the official protocol with validation carved from train/._",
+    );
+  });
+});
+
+Deno.test("recipesTried: no validation anywhere chooses nothing and says how to evaluate", async () => {
+  await withRuns(async (root) => {
+    const runs = [await readRun(join(root, "quick", "official-variants", "balanced-seed1"))];
+    const [trial] = await recipesTried(runs);
+    assert.equal(trial.selection.chosen, -1);
+    assert.match(goalSentence(trial), /nothing is chosen; .*--split val/);
+  });
+});
