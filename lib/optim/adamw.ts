@@ -14,6 +14,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import type { FusedAdamWUpdate } from "./_fused_update.ts";
 import { adamWUpdateWasm } from "./adamw_wasm.ts";
 import { adamWUpdateWebGpu } from "./adamw_webgpu.ts";
 
@@ -65,10 +66,8 @@ type Constants = Record<
   tf.Scalar
 >;
 
-type FusedUpdate = typeof adamWUpdateWasm;
-
 /** The fused update of each backend that has one. */
-const FUSED_UPDATES: Readonly<Record<string, FusedUpdate>> = {
+const FUSED_UPDATES: Readonly<Record<string, FusedAdamWUpdate>> = {
   wasm: adamWUpdateWasm,
   webgpu: adamWUpdateWebGpu,
 };
@@ -148,7 +147,7 @@ export class AdamW extends tf.Optimizer {
   }
 
   /** The update as the backend's fused kernel; call inside a tidy. */
-  #fusedUpdate(kernel: FusedUpdate, c1: number, c2: number): Update {
+  #fusedUpdate(kernel: FusedAdamWUpdate, c1: number, c2: number): Update {
     return (name, value, grad, state) => {
       const [m, v, w] = kernel(value, grad, state.m, state.v, {
         beta1: this.beta1,

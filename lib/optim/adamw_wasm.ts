@@ -10,7 +10,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { heapViews } from "../kernels/_wasm_heap.ts";
-import type { AdamWScalars } from "./adamw_webgpu.ts";
+import type { AdamWScalars, FusedAdamWUpdate } from "./_fused_update.ts";
 
 /** The name of the one-pass kernel. */
 export const ADAMW_UPDATE_KERNEL = "CxrAdamWUpdate";
@@ -44,21 +44,12 @@ const kernelFunc: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   return infos;
 };
 
-/**
- * New `[m, v, value]` of one variable on the active wasm backend (call inside `tf.tidy`; the
- * caller assigns them). `value`, `grad`, `m` and `v` are float32 of one shape.
- */
-export function adamWUpdateWasm(
-  value: tf.Tensor,
-  grad: tf.Tensor,
-  m: tf.Tensor,
-  v: tf.Tensor,
-  s: AdamWScalars,
-): [tf.Tensor, tf.Tensor, tf.Tensor] {
+/** The update on the active wasm backend, float32 only (see {@linkcode FusedAdamWUpdate}). */
+export const adamWUpdateWasm: FusedAdamWUpdate = (value, grad, m, v, s) => {
   if (!tf.getKernel(ADAMW_UPDATE_KERNEL, "wasm")) {
     tf.registerKernel({ kernelName: ADAMW_UPDATE_KERNEL, backendName: "wasm", kernelFunc });
   }
   const attrs = { ...s } as unknown as tf.NamedAttrMap;
   const out = tf.engine().runKernel(ADAMW_UPDATE_KERNEL, { value, grad, m, v }, attrs);
   return out as unknown as [tf.Tensor, tf.Tensor, tf.Tensor];
-}
+};

@@ -11,19 +11,7 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { flatProgram, runFlatProgram, type Uniform } from "../kernels/mod.ts";
-
-/** The scalars of one AdamW step. */
-export interface AdamWScalars {
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-  /** 1 - beta1^t and 1 - beta2^t. */
-  c1: number;
-  c2: number;
-  learningRate: number;
-  /** 0 for variables without decay. */
-  weightDecay: number;
-}
+import type { FusedAdamWUpdate } from "./_fused_update.ts";
 
 type Kind = "m" | "v" | "w";
 
@@ -47,17 +35,8 @@ const INPUTS: Record<Kind, string[]> = { m: ["M", "G"], v: ["V", "G"], w: ["W", 
 const UNIFORMS =
   "b1 : f32, b1c : f32, b2 : f32, b2c : f32, c1 : f32, c2 : f32, eps : f32, lr : f32, wd : f32,";
 
-/**
- * New `[m, v, value]` of one variable on the active webgpu backend (call inside `tf.tidy`; the
- * caller assigns them). `value`, `grad`, `m` and `v` have one shape; the results have it too.
- */
-export function adamWUpdateWebGpu(
-  value: tf.Tensor,
-  grad: tf.Tensor,
-  m: tf.Tensor,
-  v: tf.Tensor,
-  s: AdamWScalars,
-): [tf.Tensor, tf.Tensor, tf.Tensor] {
+/** The update on the active webgpu backend (see {@linkcode FusedAdamWUpdate}). */
+export const adamWUpdateWebGpu: FusedAdamWUpdate = (value, grad, m, v, s) => {
   const uniforms: Uniform[] = [
     s.beta1,
     1 - s.beta1,
@@ -80,4 +59,4 @@ export function adamWUpdateWebGpu(
   const v2 = run("v", [v, grad]);
   const w2 = run("w", [value, m2, v2]);
   return [m2, v2, w2];
-}
+};
