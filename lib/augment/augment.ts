@@ -17,6 +17,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { contrastWasm } from "../kernels/mod.ts";
 import type { Rng } from "../util/rng.ts";
 
 /** Augmentation ranges; a range of 0 (or `flip: false`) disables that transform. */
@@ -142,6 +143,17 @@ function transformEach(x: tf.Tensor4D, params: AugmentParams[]): tf.Tensor4D {
 }
 
 /**
+ * Each image's contrast scaled by its factor around its own per-channel mean, clipped to the
+ * value range; in one kernel on wasm (`lib/kernels/contrast.ts`).
+ */
+function contrast(x: tf.Tensor4D, factors: number[], [low, high]: [number, number]): tf.Tensor4D {
+  if (tf.getBackend() === "wasm") return contrastWasm(x, { factors, low, high });
+  const factor = tf.tensor4d(factors, [factors.length, 1, 1, 1]);
+  const mean = x.mean([1, 2], true);
+  return x.sub(mean).mul(factor).add(mean).clipByValue(low, high) as tf.Tensor4D;
+}
+
+/**
  * Applies `params[i]` to image i of `images` ([N, H, W, C], values in `valueRange`, default
  * [-1, 1] as the models take). Returns a new tensor; `images` is not disposed.
  */
@@ -150,7 +162,7 @@ export function augmentBatch(
   params: AugmentParams[],
   valueRange: [number, number] = [-1, 1],
 ): tf.Tensor4D {
-  const [n, h, w] = images.shape;
+  const n = images.shape[0];
   if (params.length !== n) {
     throw new Error(`augmentBatch: ${params.length} parameter sets for ${n} images`);
   }
@@ -158,12 +170,7 @@ export function augmentBatch(
     let x: tf.Tensor4D = images;
     if (!params.every(isGeometricIdentity)) x = transformEach(x, params);
     if (params.some((p) => p.contrast !== 1)) {
-      const factor = tf.tensor4d(params.map((p) => p.contrast), [n, 1, 1, 1]);
-      const mean = x.mean([1, 2], true);
-      x = x.sub(mean).mul(factor).add(mean).clipByValue(
-        valueRange[0],
-        valueRange[1],
-      ) as tf.Tensor4D;
+      x = contrast(x, params.map((p) => p.contrast), valueRange);
     }
     if (params.some((p) => p.brightness)) {
       const span = valueRange[1] - valueRange[0];

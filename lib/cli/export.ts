@@ -7,7 +7,6 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { initBackend, parseBackendName } from "../backend.ts";
-import { fail } from "../errors.ts";
 import { exportRun } from "../export/mod.ts";
 import { isUnit, numberFlag, requiredFlag } from "./_flags.ts";
 

@@ -16,7 +16,6 @@ import {
   type Profile,
   type SplitStrategy,
 } from "../config.ts";
-import { fail } from "../errors.ts";
 import { dataRoot, weightsDir } from "../paths.ts";
 import { trainRun } from "../train/mod.ts";
 import { countFlag, requiredFlag } from "./_flags.ts";

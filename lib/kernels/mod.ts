@@ -27,6 +27,7 @@ export {
   registerGradientKernels,
 } from "./register.ts";
 export { batchNormGradConfig } from "./batch_norm_grad.ts";
+export { CONTRAST_KERNEL, type ContrastAttrs, contrastWasm } from "./contrast.ts";
 export { columnSumWasm, isLeadingSum, LEADING_SUM_KERNEL, leadingSum } from "./leading_sum.ts";
 export { conv2dBackpropInput } from "./conv2d_backprop_input.ts";
 export { leadingAxesCount, leadingSumWebGpu } from "./leading_sum_webgpu.ts";

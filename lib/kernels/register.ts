@@ -28,6 +28,7 @@ import { conv2dBackpropInput } from "./conv2d_backprop_input.ts";
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from "./depthwise_backprop.ts";
 import { columnSumWasm, isLeadingSum, LEADING_SUM_WASM, leadingSum } from "./leading_sum.ts";
 import { leadingAxesCount, leadingSumWebGpu } from "./leading_sum_webgpu.ts";
+import { CONTRAST_WASM } from "./contrast.ts";
 import { IDENTITY_WASM } from "./identity.ts";
 import { RELU6_GRAD_WASM, relu6GradConfig } from "./relu6_grad.ts";
 
@@ -148,7 +149,12 @@ const WEBGPU_KERNELS: readonly KernelEntry[] = [
  * Whole kernels registered with their backend, replacing the backend's own of that name if any:
  * one-pass kernels under names of their own, and wasm's `Identity` (`identity.ts`).
  */
-const OWN_KERNELS: readonly tf.KernelConfig[] = [RELU6_GRAD_WASM, LEADING_SUM_WASM, IDENTITY_WASM];
+const OWN_KERNELS: readonly tf.KernelConfig[] = [
+  RELU6_GRAD_WASM,
+  LEADING_SUM_WASM,
+  IDENTITY_WASM,
+  CONTRAST_WASM,
+];
 
 /** The table of each backend that gets kernels here; other backends keep tfjs' own. */
 export const BACKEND_KERNELS: Readonly<Record<string, readonly KernelEntry[]>> = {
