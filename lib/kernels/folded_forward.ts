@@ -120,6 +120,38 @@ function fusedConv(
     tf.fused.conv2d({ x: x as tf.Tensor4D, filter, strides, pad, dilations, bias, activation });
 }
 
+/**
+ * `conv(x) + bias` of a Conv2D whose input `x` is the model's input (the data: nothing needs its
+ * gradient), differentiable in `filter` and `bias` only. tfjs' fused conv2d computes the input's
+ * gradient whenever it computes the filter's, which for the first fine-tuned layer of
+ * MobileNetV2 (block_13_expand, 14x14 maps) is a whole convolution per step, thrown away.
+ */
+function dataConv(conv: Layer, x: tf.Tensor, filter: tf.Tensor4D, bias: tf.Tensor1D): tf.Tensor {
+  const c = conv.getConfig() as Config;
+  const strides = c.strides as [number, number];
+  const pad = c.padding as "same" | "valid";
+  if ((c.dilationRate as number[]).some((d) => d !== 1) || c.dataFormat === "channelsFirst") {
+    return fusedConv(conv, filter, bias, "linear")(x);
+  }
+  const attrs = { strides, pad, dataFormat: "NHWC", filterShape: filter.shape };
+  // tfjs types the function's arguments as (...tensors, save); this one takes two tensors.
+  const f = (w: tf.Tensor, b: tf.Tensor) => ({
+    value: tf.fused.conv2d({
+      x: x as tf.Tensor4D,
+      filter: w as tf.Tensor4D,
+      bias: b,
+      strides,
+      pad,
+    }),
+    gradFunc: (dy: tf.Tensor) => [
+      tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, attrs) as tf.Tensor,
+      tf.sum(dy, [0, 1, 2]),
+    ],
+  });
+  const forward = tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]);
+  return forward(filter, bias);
+}
+
 /** One step of the folded graph: a conv+BatchNorm(+activation) group, or a layer as itself. */
 type PlanStep =
   & { inputs: SymbolicTensor[]; output: SymbolicTensor }
@@ -263,7 +295,9 @@ export function foldedTrainForward(model: tf.LayersModel): (x: tf.Tensor) => tf.
       } else {
         const { filter, bias } = foldWeights(p.conv, p.bn);
         // tfjs fuses only linear activations under a gradient tape; apply the clamp as one op.
-        y = fusedConv(p.conv, filter, bias, "linear")(xs[0]);
+        y = p.inputs[0].id === model.inputs[0].id && p.conv.getClassName() === "Conv2D"
+          ? dataConv(p.conv, xs[0], filter, bias)
+          : fusedConv(p.conv, filter, bias, "linear")(xs[0]);
         if (p.activation === "relu6") y = tf.relu6(y);
         else if (p.activation === "relu") y = tf.relu(y);
       }

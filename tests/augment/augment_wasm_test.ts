@@ -24,7 +24,7 @@ Deno.test("wasm augmentBatch: one batched transform, the same values image by im
   const before = tf.memory().numTensors;
   const profile = await tf.profile(() => tf.dispose(augmentBatch(x, params)));
   assert.ok(!profile.kernelNames.includes("SplitV"), "the batch was split image by image");
-  assert.equal(profile.kernelNames.filter((k) => k === "Transform").length, 1);
+  assert.equal(profile.kernels.filter((k) => k.name === "Transform").length, 1);
   const one = (ps: typeof params) =>
     tf.tidy(() => tf.concat(ps.map((p, i) => augmentBatch(tf.slice(x, i, 1), [p]))).dataSync());
   const batched = tf.tidy(() => augmentBatch(x, geometric).dataSync() as Float32Array);
