@@ -4,6 +4,7 @@
  * @module
  */
 import { formatMetricsMarkdown, type MetricsSummary, type OperatingPoint } from "../metrics/mod.ts";
+import { toWorkspace } from "../paths.ts";
 
 /** What the report shows besides the metrics. */
 export interface ReportInput {
@@ -41,7 +42,7 @@ export function evaluationReport(r: ReportInput): string {
   const lines = [
     `# Evaluation: ${r.model}, split \`${r.split}\``,
     "",
-    `- run: \`${r.runDir}\``,
+    `- run: \`${toWorkspace(r.runDir)}\``,
     `- checkpoint: \`${r.checkpoint}\``,
     `- images: ${m.n}${
       r.skipped

@@ -5,7 +5,7 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { type ImageCache, type ManifestRow, writeSkipped } from "../data/mod.ts";
 import {
   camClassOf,
@@ -71,7 +71,8 @@ export async function writeEvaluation(
   await writeJsonAtomic(file("metrics.json"), {
     ...metrics,
     split,
-    checkpoint: modelDir,
+    // Relative to the run folder, so the file reads the same wherever the workspace lives.
+    checkpoint: relative(runDir, modelDir),
     skipped,
     skipped_reasons: leftOutSummary(inputs.leftOut),
     bootstrap: { replicates: bootstrap, seed },
@@ -107,7 +108,7 @@ export async function writeEvaluation(
     evaluationReport({
       runDir,
       split,
-      checkpoint: modelDir,
+      checkpoint: relative(runDir, modelDir),
       model: name,
       metrics,
       youden,

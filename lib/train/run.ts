@@ -15,6 +15,8 @@
  *
  * @module
  */
+import { basename } from "node:path";
+import { toWorkspace } from "../paths.ts";
 import * as tf from "@tensorflow/tfjs";
 import { checkpointBasename, type ExperimentConfig } from "../config.ts";
 import { splitAt } from "../models/mod.ts";
@@ -117,8 +119,8 @@ async function train(options: TrainRunOptions): Promise<TrainRunResult> {
         `${config.inputSize}px on ${data.train.length} images, validating on ${data.val.length}, ` +
         `backend ${tf.getBackend()}`
       : todo.length === 0
-      ? `${runDir} is complete (${state.epoch} epochs); nothing to train`
-      : `resuming ${runDir} after epoch ${state.epoch} (stage ${state.stage})`,
+      ? `${toWorkspace(runDir)} is complete (${state.epoch} epochs); nothing to train`
+      : `resuming ${toWorkspace(runDir)} after epoch ${state.epoch} (stage ${state.stage})`,
   );
   // The state is the source of truth: a kill between saving it and the history files is healed.
   if (last) await writeHistory(runDir, state.history);
@@ -140,7 +142,7 @@ async function train(options: TrainRunOptions): Promise<TrainRunResult> {
   const best = run.checkpoint.state;
   await report(
     `done: best ${config.monitor} ${best.best?.toFixed(4) ?? "n/a"} at epoch ` +
-      `${best.epoch ?? "n/a"} -> ${paths.best}`,
+      `${best.epoch ?? "n/a"} -> ${basename(paths.best)} (in the run folder)`,
   );
   return {
     history: state.history,
