@@ -79,6 +79,7 @@ export {
 } from "./recipe.ts";
 export {
   goalSentence,
+  NEAR_TIE_MARGIN,
   OFFICIAL_TEST_GOAL,
   officialRunDirs,
   reachesGoal,

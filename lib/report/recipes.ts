@@ -144,6 +144,12 @@ export async function recipesTried(
   return trials;
 }
 
+/**
+ * A lead on validation below which the choice is called a near tie: on validation images drawn
+ * from the training folders, scores near 1 differ by a handful of images.
+ */
+export const NEAR_TIE_MARGIN = 0.002;
+
 /** Whether test metrics reach {@linkcode OFFICIAL_TEST_GOAL}. */
 export function reachesGoal(test: MetricsSummary): boolean {
   return test.accuracy >= OFFICIAL_TEST_GOAL.accuracy && test.roc_auc >= OFFICIAL_TEST_GOAL.rocAuc;
@@ -165,10 +171,16 @@ export function goalSentence(trial: RecipeTrial): string {
   const goal = `the goal on the official test (accuracy ≥ ${
     fmt(OFFICIAL_TEST_GOAL.accuracy, 2)
   } and ROC AUC ≥ ${fmt(OFFICIAL_TEST_GOAL.rocAuc, 2)})`;
+  const { margin } = trial.selection;
+  const tie = margin < NEAR_TIE_MARGIN
+    ? ` Its validation ${SELECTION_METRIC_LABELS[metric]} leads the next row's by only ${
+      fmt(margin, 4)
+    } (under ${NEAR_TIE_MARGIN}): a near tie, so validation hardly separates these rows.`
+    : "";
   if (!c.test) {
-    return `${what} It has no test evaluation yet, so whether it reaches ${goal} is open.`;
+    return `${what}${tie} It has no test evaluation yet, so whether it reaches ${goal} is open.`;
   }
-  return `${what} With test accuracy ${fmt(c.test.accuracy)} and ROC AUC ${
+  return `${what}${tie} With test accuracy ${fmt(c.test.accuracy)} and ROC AUC ${
     fmt(c.test.roc_auc)
   }, it ${reachesGoal(c.test) ? "reaches" : "does not reach"} ${goal}.`;
 }

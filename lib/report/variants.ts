@@ -63,6 +63,11 @@ export interface Selection {
   chosen: number;
   /** The validation metric maximised. */
   metric: SelectionMetric;
+  /**
+   * How far the chosen candidate's validation metric lies above the best of the others; NaN
+   * when no other candidate has one.
+   */
+  margin: number;
   /** The rule in words, for the caption. */
   rule: string;
 }
@@ -107,10 +112,12 @@ export function selectOnValidation(
       ? ""
       : c.ineligible ?? "no val metrics",
   }));
+  const others = scores.filter((x, i) => i !== chosen && Number.isFinite(x));
   return {
     rows,
     chosen,
     metric: rule,
+    margin: chosen < 0 || others.length === 0 ? NaN : scores[chosen] - Math.max(...others),
     rule: `highest validation ${SELECTION_METRIC_LABELS[rule]} (test metrics shown, never used)`,
   };
 }

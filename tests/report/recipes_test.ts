@@ -4,11 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   goalSentence,
+  NEAR_TIE_MARGIN,
   officialRunDirs,
   readRun,
   recipesSection,
   recipesTried,
+  selectOnValidation,
 } from "../../lib/report/mod.ts";
+import type { MetricsSummary } from "../../lib/metrics/mod.ts";
 import { defaultConfig, type ExperimentConfig } from "../../lib/config.ts";
 import { fakeRun } from "./_fixtures.ts";
 
@@ -161,4 +164,35 @@ Deno.test("recipesTried: no validation anywhere chooses nothing and says how to 
     assert.equal(trial.selection.chosen, -1);
     assert.match(goalSentence(trial), /nothing is chosen; .*--split val/);
   });
+});
+
+Deno.test("goalSentence: a lead on validation under NEAR_TIE_MARGIN is called a near tie", () => {
+  const metrics = (auc: number, accuracy: number) =>
+    ({ roc_auc: auc, accuracy, sensitivity: 1, specificity: 0.5 }) as MetricsSummary;
+  const candidates = [
+    {
+      cells: { recipe: "paper's recipe", seed: "42" },
+      val: metrics(0.998, 0.99),
+      test: metrics(0.956, 0.816),
+    },
+    {
+      cells: { recipe: "classWeights balanced", seed: "42" },
+      val: metrics(0.9985, 0.99),
+      test: metrics(0.955, 0.814),
+    },
+  ];
+  const selection = selectOnValidation(candidates, "roc_auc");
+  assert.equal(selection.chosen, 1);
+  assert.ok(Math.abs(selection.margin - 0.0005) < 1e-12);
+  const sentence = goalSentence({ profile: "fast", candidates, selection, notes: [] });
+  assert.match(sentence, /leads the next row's by only 0\.0005 \(under 0\.002\): a near tie/);
+  assert.match(sentence, /test accuracy 0\.814 and ROC AUC 0\.955, it does not reach/);
+  // A clear lead (and a single candidate) says nothing of ties.
+  const clear = selectOnValidation([candidates[0]], "roc_auc");
+  assert.ok(Number.isNaN(clear.margin));
+  assert.doesNotMatch(
+    goalSentence({ profile: "fast", candidates: [candidates[0]], selection: clear, notes: [] }),
+    /near tie/,
+  );
+  assert.equal(NEAR_TIE_MARGIN, 0.002);
 });
