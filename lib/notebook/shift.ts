@@ -7,7 +7,7 @@
  */
 import { readdir } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { WORKSPACE_ROOT } from "../paths.ts";
+import { toWorkspace, WORKSPACE_ROOT } from "../paths.ts";
 import { type ImageCache, prepareCache } from "../data/mod.ts";
 import { type PredictionRow, readPredictionsCsv } from "../metrics/mod.ts";
 import {
@@ -123,7 +123,7 @@ export async function probabilityGroups(
   return {
     byGroup,
     test: { rows: test.map((t) => t.r), probs: test.map((t) => t.p), images },
-    source: `the checkpoint of \`${run.runDir}\` (${config.inputSize} px)`,
+    source: `the checkpoint of \`${toWorkspace(run.runDir)}\` (${config.inputSize} px)`,
   };
 }
 
