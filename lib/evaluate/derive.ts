@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
+import { cp, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   checkpointBasename,
@@ -53,7 +53,6 @@ export async function deriveEvaluationRun(args: DeriveArgs): Promise<ExperimentC
     fail(`${args.to} exists already; choose a new folder or remove it first`);
   }
   const config = validateConfig({ ...source, ...args.changes });
-  await mkdir(join(args.to, ".."), { recursive: true });
   await replaceDir(args.to, async (tmp) => {
     for (const name of [best, ...COPIED]) {
       if (await exists(join(args.from, name))) {

@@ -60,6 +60,8 @@ export async function writeEvaluation(
   const { runDir, split, modelDir, skipped } = inputs;
   const { metrics, youden, recall95, valYouden, bootstrap, seed } = measured;
   const outDir = join(runDir, `eval-${split}`);
+  // Relative to the run folder, so the files read the same wherever the workspace lives.
+  const checkpoint = relative(runDir, modelDir);
   const files: string[] = [];
   const file = (name: string) => {
     const path = join(outDir, name);
@@ -71,8 +73,7 @@ export async function writeEvaluation(
   await writeJsonAtomic(file("metrics.json"), {
     ...metrics,
     split,
-    // Relative to the run folder, so the file reads the same wherever the workspace lives.
-    checkpoint: relative(runDir, modelDir),
+    checkpoint,
     skipped,
     skipped_reasons: leftOutSummary(inputs.leftOut),
     bootstrap: { replicates: bootstrap, seed },
@@ -108,7 +109,7 @@ export async function writeEvaluation(
     evaluationReport({
       runDir,
       split,
-      checkpoint: relative(runDir, modelDir),
+      checkpoint,
       model: name,
       metrics,
       youden,
