@@ -1,8 +1,10 @@
 /**
- * Time left in a sweep, from measured epoch times: the mean seconds of an epoch of each stage
- * of each model over the epochs already on disk (history.json), or a stated default where
- * nothing was measured yet, times the epochs still planned. Early stopping can only shorten a
- * run, so the estimate is an upper bound on training.
+ * Time left in a sweep, from measured epoch times: the lower quartile of the seconds an epoch of
+ * each stage of each model took, over the epochs already on disk (history.json), or a stated
+ * default where nothing was measured yet, times the epochs still planned. Epochs that shared the
+ * machine with other work run up to several times slower, and a mean follows them; the lower
+ * quartile is still a measured epoch but tracks the machine's undisturbed speed. Early stopping
+ * can only shorten a run, so the time is otherwise an upper bound on training.
  *
  * @module
  */
@@ -54,7 +56,20 @@ export interface EpochRates {
   measured: Record<string, boolean[]>;
 }
 
-/** Mean measured seconds per (model, stage) over `states`, the profile's defaults elsewhere. */
+/**
+ * The lower quartile (nearest rank: the value at position ceil(n/4) of the sorted list) of
+ * `seconds`; NaN for none.
+ */
+export function lowerQuartile(seconds: readonly number[]): number {
+  if (seconds.length === 0) return NaN;
+  const sorted = [...seconds].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil(sorted.length / 4) - 1)];
+}
+
+/**
+ * Measured seconds per (model, stage) over `states` ({@linkcode lowerQuartile} of the epochs),
+ * the profile's defaults elsewhere.
+ */
 export function epochRates(
   profile: string,
   items: { cell: SweepCell; state: CellDiskState }[],
@@ -69,7 +84,7 @@ export function epochRates(
     for (const stage of [1, 2]) {
       const s = times.filter((t) => t.stage === stage).map((t) => t.seconds);
       const fallback = defaults[model][stage - 1] ?? defaults[model][0];
-      rates.seconds[model].push(s.length ? s.reduce((a, b) => a + b, 0) / s.length : fallback);
+      rates.seconds[model].push(s.length ? lowerQuartile(s) : fallback);
       rates.measured[model].push(s.length > 0);
     }
   }
@@ -124,7 +139,7 @@ export function describeRates(profile: string, rates: EpochRates, models: ModelN
   return models.map((model) => {
     const parts = rates.seconds[model].map((s, i) =>
       `stage ${i + 1} ${Math.round(s)} s/epoch (${
-        rates.measured[model][i] ? "measured" : `assumed for ${profile}`
+        rates.measured[model][i] ? "lower quartile of measured epochs" : `assumed for ${profile}`
       })`
     );
     return `${model}: ${(model === "baseline" ? parts.slice(0, 1) : parts).join(", ")}`;

@@ -50,6 +50,7 @@ export {
   describeRates,
   epochRates,
   formatDuration,
+  lowerQuartile,
   plannedEpochs,
   sweepSecondsLeft,
 } from "./estimate.ts";
