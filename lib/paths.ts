@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { relative, resolve } from "node:path";
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The workspace root (the folder holding `deno.json`). */
@@ -25,6 +25,18 @@ export function fromWorkspace(path: string): string {
  */
 export function toWorkspace(path: string): string {
   return relative(WORKSPACE_ROOT, resolve(path)) || ".";
+}
+
+/**
+ * `path` as messages, logs and notebook outputs show it: relative to the workspace root when it
+ * lies inside the workspace or beside it (`outputs/runs/full`, `../data/chest_xray`), so outputs
+ * meant to be committed do not name one machine's folders; absolute when it lies further away.
+ */
+export function shownPath(path: string): string {
+  const absolute = resolve(path);
+  const rel = relative(WORKSPACE_ROOT, absolute);
+  if (rel === "") return ".";
+  return isAbsolute(rel) || rel.startsWith(`..${sep}..`) || rel === `..${sep}..` ? absolute : rel;
 }
 
 function pick(flag: string | undefined, envName: string, fallback: string): string {

@@ -13,13 +13,13 @@
  * @module
  */
 import { mkdir, readdir, rename } from "node:fs/promises";
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { type Profile, PROFILES, SPLIT_STRATEGIES, type SplitStrategy } from "../config.ts";
 import { fail } from "../errors.ts";
 import { type RunEvent, runNotebook } from "../jupyter/runner.ts";
 import { type NotebookParams, PARAM_ENV, PARAMS_FILE_ENV, paramsEnv } from "../notebook/params.ts";
-import { fromWorkspace, outputsDir, WORKSPACE_ROOT } from "../paths.ts";
+import { fromWorkspace, outputsDir, shownPath, WORKSPACE_ROOT } from "../paths.ts";
 import { userErrorExitCode } from "./exit.ts";
 import { countFlag } from "./_flags.ts";
 import {
@@ -226,7 +226,7 @@ async function runNotebooks(
   );
   for (const path of notebooks) {
     if (options.signal.aborted) return 130;
-    const shown = relative(Deno.cwd(), path) || path;
+    const shown = shownPath(path);
     const target = options.outDir ? join(options.outDir, basename(path)) : path;
     const work = join(workDir, basename(path));
     console.log(`\n== ${shown}`);
@@ -244,7 +244,7 @@ async function runNotebooks(
       console.error(`${trace ? trace + "\n" : ""}`);
       console.error(
         `error: ${shown} cell ${f.cellNumber} failed: ${f.ename}: ${stripAnsi(f.evalue)} ` +
-          `(its outputs are in ${work}; ${relative(Deno.cwd(), target) || target} is unchanged)`,
+          `(its outputs are in ${work}; ${shownPath(target)} is unchanged)`,
       );
       return 1;
     }

@@ -10,6 +10,7 @@ import { disposeGradCam } from "../explain/mod.ts";
 import { fail } from "../errors.ts";
 import type { MetricsSummary, PredictionRow } from "../metrics/mod.ts";
 import { loadModel } from "../models/mod.ts";
+import { shownPath } from "../paths.ts";
 import { type EvalSplit, leftOutNote, loadInputs } from "./inputs.ts";
 import { measure, predictRows, valPredictions } from "./measure.ts";
 import { resolveThreshold } from "./operating_point.ts";
@@ -80,7 +81,9 @@ export async function evaluateRun(opts: EvaluateOptions): Promise<EvaluateResult
       );
     }
     print(
-      `evaluating ${modelDir} on ${rows.length} ${split} images at ${config.inputSize}px` +
+      `evaluating ${
+        shownPath(modelDir)
+      } on ${rows.length} ${split} images at ${config.inputSize}px` +
         leftOutNote(inputs),
     );
     const predictions = await predictRows(model, inputs, opts.batchSize);

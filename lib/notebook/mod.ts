@@ -83,6 +83,6 @@ export {
   probabilityTable,
   type ShiftRun,
   shiftRun,
-  shown,
   statsFigure,
 } from "./shift.ts";
+export { shownPath } from "../paths.ts";

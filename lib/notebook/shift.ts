@@ -6,8 +6,8 @@
  * @module
  */
 import { readdir } from "node:fs/promises";
-import { join, relative } from "node:path";
-import { toWorkspace, WORKSPACE_ROOT } from "../paths.ts";
+import { join } from "node:path";
+import { shownPath } from "../paths.ts";
 import { type ImageCache, prepareCache } from "../data/mod.ts";
 import { type PredictionRow, readPredictionsCsv } from "../metrics/mod.ts";
 import {
@@ -53,12 +53,6 @@ export function statsFigure(rows: readonly StatsRow[]): VegaLiteSpec {
   return boxPlotSpec(boxes, { groups, title: "Image statistics per Kaggle folder and class" });
 }
 
-/** `path` relative to the workspace when inside it (so outputs do not name this machine's folders). */
-export function shown(path: string): string {
-  const rel = relative(WORKSPACE_ROOT, path);
-  return rel && !rel.startsWith("..") ? rel : path;
-}
-
 /** The run notebook 06 studies and its model (or why there is none). */
 export interface ShiftRun {
   runDir: string;
@@ -81,7 +75,7 @@ export async function shiftRun(
     const config = await notebookConfig(official, "mobilenetv2", seed);
     await trainRun({ config, runDir });
   }
-  const name = shown(runDir);
+  const name = shownPath(runDir);
   const hint = `; train it with \`deno task cxr train --run-dir ${name} --split official ` +
     `--profile ${params.profile} --seed ${seed}\``;
   return { runDir, name, model: await openRunModel(runDir, name, hint) };
@@ -123,7 +117,7 @@ export async function probabilityGroups(
   return {
     byGroup,
     test: { rows: test.map((t) => t.r), probs: test.map((t) => t.p), images },
-    source: `the checkpoint of \`${toWorkspace(run.runDir)}\` (${config.inputSize} px)`,
+    source: `the checkpoint of \`${shownPath(run.runDir)}\` (${config.inputSize} px)`,
   };
 }
 
@@ -156,17 +150,17 @@ async function fromPredictions(params: NotebookParams): Promise<ProbabilityGroup
   for (const root of [params.runDir, ...others]) {
     const { byGroup, used } = await officialPredictions(root);
     if (used.length === 0) continue;
-    const note = root === params.runDir ? "" : ` (profile folder \`${shown(root)}\`: ` +
+    const note = root === params.runDir ? "" : ` (profile folder \`${shownPath(root)}\`: ` +
       `this profile has no finished official run)`;
     return {
       byGroup,
-      source: `the test predictions of ${used.map((u) => `\`${shown(u)}\``).join(", ")}${note}`,
+      source: `the test predictions of ${used.map((u) => `\`${shownPath(u)}\``).join(", ")}${note}`,
     };
   }
   return {
     byGroup: {},
-    source: `nothing: no finished official run under \`${shown(params.runDir)}\` or \`${
-      shown(join(params.outputsDir, "runs"))
+    source: `nothing: no finished official run under \`${shownPath(params.runDir)}\` or \`${
+      shownPath(join(params.outputsDir, "runs"))
     }\``,
   };
 }

@@ -6,8 +6,8 @@
  *
  * @module
  */
-import { relative } from "node:path";
 import type { ModelName, PatientKeyKind, SplitStrategy } from "../config.ts";
+import { shownPath } from "../paths.ts";
 import {
   describeRates,
   epochRates,
@@ -100,13 +100,13 @@ export function formatPlan(
   jobs: number,
 ): string[] {
   const width = Math.max(...items.map((i) => cellPath(i.cell).length));
-  const lines = [`plan: ${items.length} run(s), profile ${profile}, in ${shown(sweepDir)}`];
+  const lines = [`plan: ${items.length} run(s), profile ${profile}, in ${shownPath(sweepDir)}`];
   for (const { cell, state, runDir } of items) {
     const epochs = plannedEpochs(profile, cell.model, null).reduce((a, b) => a + b, 0);
     const what = state.finished
       ? `finished, test accuracy ${state.accuracy?.toFixed(4) ?? "n/a"} (shown from its files)`
       : state.epochs > 0
-      ? `resumes after epoch ${state.epochs} of at most ${epochs} (${shown(runDir)})`
+      ? `resumes after epoch ${state.epochs} of at most ${epochs} (${shownPath(runDir)})`
       : `to train: at most ${epochs} epochs`;
     lines.push(
       `  ${cellPath(cell).padEnd(width)}  ${what}${
@@ -127,9 +127,4 @@ export function formatPlan(
         describeRates(profile, rates, models as ModelName[]),
   );
   return lines;
-}
-
-function shown(path: string): string {
-  const rel = relative(Deno.cwd(), path);
-  return rel && !rel.startsWith("..") ? rel : path;
 }

@@ -219,16 +219,17 @@ Deno.test("reproduce --plan lists the report's runs, which are finished, and the
     assert.match(stdout, /official\/mobilenetv2-seed43 +resumes after epoch 2 of at most 15/);
     assert.match(stdout, /patient-person\/mobilenetv2-seed44 +to train: at most 15 epochs/);
     assert.match(stdout, /patient-person\/baseline-seed42 +to train: at most 5 epochs/);
-    // Stage means measured over both runs: stage 1 (90+110+100+100)/4 = 100 s, stage 2 200 s.
-    // Left: 120 s start-up per run + begun 3x100+10x200, 11 new MobileNetV2 x (5x100+10x200),
-    // 3 baselines x 5x300 (assumed): 2,420 + 28,820 + 4,860 = 36,100 s = 10 h 2 min.
+    // Lower quartiles (nearest rank) over both runs: stage 1 of 90, 100, 100, 110 s is 90 s;
+    // stage 2 of 150, 250 s is 150 s. Left: 120 s start-up per run + begun 3x90+10x150,
+    // 11 new MobileNetV2 x (5x90+10x150), 3 baselines x 5x300 (assumed):
+    // 1,890 + 22,770 + 4,860 = 29,520 s = 8 h 12 min.
     assert.match(
       stdout,
-      /1 of 16 finished; estimated time to train the rest: about 10 h 2 min with 1 job/,
+      /1 of 16 finished; estimated time to train the rest: about 8 h 12 min with 1 job/,
     );
     assert.match(
       stdout,
-      /mobilenetv2: stage 1 100 s\/epoch \(measured\), stage 2 200 s\/epoch \(measured\); baseline: stage 1 300 s\/epoch \(assumed for full\)/,
+      /mobilenetv2: stage 1 90 s\/epoch \(lower quartile of measured epochs\), stage 2 150 s\/epoch \(lower quartile of measured epochs\); baseline: stage 1 300 s\/epoch \(assumed for full\)/,
     );
     // Only the plan: nothing was recorded or trained.
     await assert.rejects(() => Deno.stat(join(runs, "sweep.json")));

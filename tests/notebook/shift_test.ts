@@ -1,16 +1,11 @@
 import assert from "node:assert/strict";
 import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { writePredictionsCsv } from "../../lib/metrics/mod.ts";
 import { notebookParams } from "../../lib/notebook/mod.ts";
-import {
-  camMassTable,
-  probabilityGroups,
-  probabilityTable,
-  shown,
-} from "../../lib/notebook/shift.ts";
-import { WORKSPACE_ROOT } from "../../lib/paths.ts";
+import { camMassTable, probabilityGroups, probabilityTable } from "../../lib/notebook/shift.ts";
+import { shownPath, WORKSPACE_ROOT } from "../../lib/paths.ts";
 
 Deno.test("probabilityTable: median and shares at 0.5 and 0.9 per group", () => {
   const t = probabilityTable({ a: [0.1, 0.6, 0.95, 0.2] });
@@ -83,7 +78,12 @@ Deno.test("probabilityGroups: without a checkpoint, the finished runs' test pred
   }
 });
 
-Deno.test("shown: paths inside the workspace relative, others unchanged", () => {
-  assert.equal(shown(join(WORKSPACE_ROOT, "outputs", "runs")), join("outputs", "runs"));
-  assert.equal(shown("/elsewhere/x"), "/elsewhere/x");
+Deno.test("shownPath: relative inside the workspace and beside it, absolute further away", () => {
+  assert.equal(shownPath(join(WORKSPACE_ROOT, "outputs", "runs")), join("outputs", "runs"));
+  assert.equal(shownPath(WORKSPACE_ROOT), ".");
+  assert.equal(shownPath(join(WORKSPACE_ROOT, "..", "data", "x")), join("..", "data", "x"));
+  assert.equal(shownPath(join(WORKSPACE_ROOT, "..")), "..");
+  const far = join(WORKSPACE_ROOT, "..", "..", "elsewhere");
+  assert.equal(shownPath(far), resolve(far));
+  assert.equal(shownPath("/"), "/");
 });
