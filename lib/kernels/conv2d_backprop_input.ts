@@ -13,7 +13,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Conv2DBackpropInputAttrs } from "@tensorflow/tfjs-core";
-import { convGeometry, gradientFrame } from "./_conv_geometry.ts";
+import { convGeometry, flipTaps, gradientFrame } from "./_conv_geometry.ts";
 
 /** dX of `conv2d(x, W)` (x of shape `attrs.inputShape`, NHWC) given its output gradient. */
 export function conv2dBackpropInput(
@@ -32,7 +32,7 @@ export function conv2dBackpropInput(
       attrs.dimRoundingMode,
     );
     // W'[i, j, o, c] = W[kh-1-i, kw-1-j, c, o].
-    const swapped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
+    const swapped = tf.transpose(flipTaps(filter), [0, 1, 3, 2]);
     const framed = gradientFrame(dy, g);
     return tf.reshape(
       tf.conv2d(framed, swapped as tf.Tensor4D, 1, "valid"),

@@ -11,7 +11,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { DepthwiseConv2dNativeBackpropInputAttrs } from "@tensorflow/tfjs-core";
-import { convGeometry, gradientFrame } from "./_conv_geometry.ts";
+import { convGeometry, flipTaps, gradientFrame } from "./_conv_geometry.ts";
 
 /** The attributes tfjs passes to both depthwise gradient kernels. */
 export type DepthwiseBackpropAttrs = Omit<DepthwiseConv2dNativeBackpropInputAttrs, "inputShape">;
@@ -93,7 +93,7 @@ export function depthwiseBackpropInput(
       true,
     );
     const framed = gradientFrame(dy, g);
-    const flipped = tf.reshape(tf.reverse(filter, [0, 1]), [kh, kw, inC * mult, 1]) as tf.Tensor4D;
+    const flipped = tf.reshape(flipTaps(filter), [kh, kw, inC * mult, 1]) as tf.Tensor4D;
     const dxAll = tf.depthwiseConv2d(framed, flipped, 1, "valid", "NHWC", [
       g.dilationHeight,
       g.dilationWidth,

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../../lib/backend.ts";
 import { transposedProduct } from "../../lib/kernels/mod.ts";
+import { flipTaps } from "../../lib/kernels/_conv_geometry.ts";
 import { Rng } from "../../lib/util/rng.ts";
 
 type Pad = "same" | "valid";
@@ -101,6 +102,26 @@ Deno.test({
       );
     });
     assert.equal(tf.memory().numTensors, before);
+  },
+});
+
+Deno.test({
+  name: "flipTaps flips both spatial axes as tf.reverse does; a 1x1 filter is returned as is",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    await initBackend({ backend: "wasm", quiet: true });
+    const w = tf.tensor4d(Array.from({ length: 3 * 2 * 2 * 3 }, (_, i) => i), [3, 2, 2, 3]);
+    const before = tf.memory().numTensors;
+    const flipped = flipTaps(w);
+    // Tap (0, 0) holds 0..5 and tap (2, 1), the last, 30..35: they trade places.
+    assert.deepEqual(Array.from(flipped.dataSync()).slice(0, 6), [30, 31, 32, 33, 34, 35]);
+    assert.deepEqual(flipped.arraySync(), tf.tidy(() => tf.reverse(w, [0, 1]).arraySync()));
+    flipped.dispose();
+    assert.equal(tf.memory().numTensors, before);
+    const one = tf.ones([1, 1, 4, 2]) as tf.Tensor4D;
+    assert.equal(flipTaps(one), one);
+    tf.dispose([w, one]);
   },
 });
 
