@@ -72,6 +72,7 @@ export {
 export {
   PAPER_RECIPE,
   RECIPE_FIELDS,
+  recipeDepartures,
   type RecipeField,
   recipeLabel,
   recipeOf,
@@ -79,7 +80,6 @@ export {
 } from "./recipe.ts";
 export {
   goalSentence,
-  NEAR_TIE_MARGIN,
   OFFICIAL_TEST_GOAL,
   officialRunDirs,
   reachesGoal,
@@ -87,6 +87,7 @@ export {
   recipesSection,
   recipesTried,
   type RecipeTrial,
+  RULE_HISTORY,
 } from "./recipes.ts";
 export {
   type Cohort,

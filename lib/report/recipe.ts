@@ -58,6 +58,15 @@ export function recipeLabel(recipe: string): string {
  * takes its default (every default is a no-op or the paper's value). "" = the paper's recipe.
  */
 export function recipeOf(config: RecordedConfig): string {
+  return recipeParts(config).join(", ");
+}
+
+/** How many recipe fields of `config` depart from the paper's recipe (0 for the paper's). */
+export function recipeDepartures(config: RecordedConfig): number {
+  return recipeParts(config).length;
+}
+
+function recipeParts(config: RecordedConfig): string[] {
   const defaults = defaultConfig(config.profile, config.model);
   const parts: string[] = [];
   for (const field of RECIPE_FIELDS) {
@@ -69,7 +78,7 @@ export function recipeOf(config: RecordedConfig): string {
     const value = config[field] ?? defaults[field];
     if (value !== defaults[field]) parts.push(`${field} ${value}`);
   }
-  return parts.join(", ");
+  return parts;
 }
 
 function augmentChanges(augment: Partial<AugmentConfig>, defaults: AugmentConfig): string[] {

@@ -53,6 +53,11 @@ export interface Candidate {
   test?: MetricsSummary;
   /** Why a candidate without `val` is not eligible. Default "no val metrics". */
   ineligible?: string;
+  /**
+   * How many settings depart from the paper's recipe (fewer = simpler); the one-standard-error
+   * rule prefers the simplest of candidates validation cannot separate. Default 0.
+   */
+  departures?: number;
 }
 
 /** Result of {@linkcode selectOnValidation}. */
@@ -61,11 +66,23 @@ export interface Selection {
   rows: VariantRow[];
   /** Index of the chosen candidate; -1 when none has validation metrics. */
   chosen: number;
+  /** Index of the highest validation score (NaN scores never); -1 when none. */
+  best: number;
+  /** Each candidate's validation score (NaN: not eligible). */
+  scores: number[];
+  /**
+   * One standard error of the highest score, from its 95% bootstrap interval ((high - low) /
+   * 3.92); NaN when that candidate has no interval for the metric.
+   */
+  standardError: number;
+  /** Indices of the candidates within one standard error of the highest score (best included). */
+  tied: number[];
   /** The validation metric maximised. */
   metric: SelectionMetric;
   /**
-   * How far the chosen candidate's validation metric lies above the best of the others; NaN
-   * when no other candidate has one.
+   * How far the chosen candidate's validation metric lies above the best of the others
+   * (negative when the rule took a simpler candidate below the highest); NaN when no other
+   * candidate has one.
    */
   margin: number;
   /** The rule in words, for the caption. */
@@ -82,19 +99,38 @@ function metricOf(m: MetricsSummary | undefined, key: SelectionMetric): number {
   return typeof v === "number" ? v : NaN;
 }
 
+/** One standard error of `m`'s `key` from its 95% bootstrap interval; NaN without one. */
+function standardErrorOf(m: MetricsSummary | undefined, key: SelectionMetric): number {
+  const ci = key === "roc_auc" || key === "accuracy" ? m?.ci?.[key] : undefined;
+  return ci && Number.isFinite(ci[0]) && Number.isFinite(ci[1]) ? (ci[1] - ci[0]) / 3.92 : NaN;
+}
+
 /**
- * The selection rule: the candidate with the highest validation `rule` metric is chosen (the
- * first on a tie); test metrics are laid beside it and never read by the rule.
+ * The selection rule, the one-standard-error rule of model selection (Hastie, Tibshirani and
+ * Friedman, The Elements of Statistical Learning, 7.10): the candidates whose validation `rule`
+ * metric lies within one standard error of the highest cannot be told apart on validation, and
+ * of those the simplest is chosen (fewest `departures`; then the higher score, then the first).
+ * Without a bootstrap interval the highest score is chosen. Test metrics are laid beside it and
+ * never read by the rule.
  */
 export function selectOnValidation(
   candidates: readonly Candidate[],
   rule: SelectionMetric = "roc_auc",
 ): Selection {
   const scores = candidates.map((c) => metricOf(c.val, rule));
-  let chosen = -1;
+  let best = -1;
   scores.forEach((s, i) => {
-    if (Number.isFinite(s) && (chosen < 0 || s > scores[chosen])) chosen = i;
+    if (Number.isFinite(s) && (best < 0 || s > scores[best])) best = i;
   });
+  const standardError = best < 0 ? NaN : standardErrorOf(candidates[best].val, rule);
+  const floor = best < 0
+    ? Infinity
+    : scores[best] - (Number.isFinite(standardError) ? standardError : 0);
+  const tied = scores.flatMap((s, i) => (Number.isFinite(s) && s >= floor ? [i] : []));
+  const simpler = (i: number, j: number) =>
+    (candidates[i].departures ?? 0) - (candidates[j].departures ?? 0) ||
+    scores[j] - scores[i] || i - j;
+  const chosen = tied.length ? [...tied].sort(simpler)[0] : -1;
   const cells = (m: MetricsSummary | undefined, split: string) =>
     Object.fromEntries(
       (["accuracy", "sensitivity", "specificity", "roc_auc"] as const).map((k) => [
@@ -116,9 +152,14 @@ export function selectOnValidation(
   return {
     rows,
     chosen,
+    best,
+    scores,
+    standardError,
+    tied,
     metric: rule,
     margin: chosen < 0 || others.length === 0 ? NaN : scores[chosen] - Math.max(...others),
-    rule: `highest validation ${SELECTION_METRIC_LABELS[rule]} (test metrics shown, never used)`,
+    rule: `highest validation ${SELECTION_METRIC_LABELS[rule]}, or the simplest candidate ` +
+      `within one standard error of it (test metrics shown, never used)`,
   };
 }
 

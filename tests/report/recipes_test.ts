@@ -4,11 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   goalSentence,
-  NEAR_TIE_MARGIN,
   officialRunDirs,
   readRun,
   recipesSection,
   recipesTried,
+  RULE_HISTORY,
   selectOnValidation,
 } from "../../lib/report/mod.ts";
 import type { MetricsSummary } from "../../lib/metrics/mod.ts";
@@ -122,7 +122,7 @@ Deno.test("recipesTried: one row per run and per recipe's seed ensemble, chosen 
     assert.equal(quick.selection.rows[0].profile, "quick");
     assert.equal(
       goalSentence(quick),
-      "The chosen row, highest validation ROC AUC, is " +
+      "The chosen row is " +
         "labelSmoothing 0.1, seed 1; it was selected on validation metrics only. With test " +
         "accuracy 0.600 and ROC AUC 0.600, it does not reach the goal on the official test " +
         "(accuracy ≥ 0.90 and ROC AUC ≥ 0.96).",
@@ -141,6 +141,8 @@ Deno.test("recipesTried: one row per run and per recipe's seed ensemble, chosen 
     );
 
     const md = recipesSection(trials);
+    assert.ok(md.includes(RULE_HISTORY));
+    assert.match(md, /one-standard-error rule/);
     assert.ok(md.includes("**cached features (`fast`)**"));
     assert.ok(md.includes(
       "| Kermany et al. 2018, official 624-image test | 624 | 0.928 | 0.932 | 0.901 | 0.968 | not stated |",
@@ -166,33 +168,61 @@ Deno.test("recipesTried: no validation anywhere chooses nothing and says how to 
   });
 });
 
-Deno.test("goalSentence: a lead on validation under NEAR_TIE_MARGIN is called a near tie", () => {
-  const metrics = (auc: number, accuracy: number) =>
-    ({ roc_auc: auc, accuracy, sensitivity: 1, specificity: 0.5 }) as MetricsSummary;
-  const candidates = [
-    {
-      cells: { recipe: "paper's recipe", seed: "42" },
-      val: metrics(0.998, 0.99),
-      test: metrics(0.956, 0.816),
-    },
-    {
-      cells: { recipe: "classWeights balanced", seed: "42" },
-      val: metrics(0.9985, 0.99),
-      test: metrics(0.955, 0.814),
-    },
-  ];
-  const selection = selectOnValidation(candidates, "roc_auc");
-  assert.equal(selection.chosen, 1);
-  assert.ok(Math.abs(selection.margin - 0.0005) < 1e-12);
-  const sentence = goalSentence({ profile: "fast", candidates, selection, notes: [] });
-  assert.match(sentence, /leads the next row's by only 0\.0005 \(under 0\.002\): a near tie/);
-  assert.match(sentence, /test accuracy 0\.814 and ROC AUC 0\.955, it does not reach/);
-  // A clear lead (and a single candidate) says nothing of ties.
-  const clear = selectOnValidation([candidates[0]], "roc_auc");
-  assert.ok(Number.isNaN(clear.margin));
-  assert.doesNotMatch(
-    goalSentence({ profile: "fast", candidates: [candidates[0]], selection: clear, notes: [] }),
-    /near tie/,
+Deno.test("selectOnValidation: the one-standard-error rule takes the simplest row validation cannot separate", () => {
+  // ci: a 95% interval 0.00392 wide, so one standard error is 0.001.
+  const metrics = (auc: number, accuracy: number, ci = false) =>
+    ({
+      roc_auc: auc,
+      accuracy,
+      sensitivity: 1,
+      specificity: 0.5,
+      ...(ci ? { ci: { roc_auc: [auc - 0.00292, auc + 0.001] } } : {}),
+    }) as unknown as MetricsSummary;
+  const paper = {
+    cells: { recipe: "paper's recipe", seed: "42" },
+    val: metrics(0.998, 0.99),
+    test: metrics(0.956, 0.816),
+    departures: 0,
+  };
+  const balanced = {
+    cells: { recipe: "classWeights balanced", seed: "42" },
+    val: metrics(0.9985, 0.99, true),
+    test: metrics(0.955, 0.814),
+    departures: 1,
+  };
+  const far = { ...paper, val: metrics(0.9974, 0.99) }; // 0.0011 below: outside the band
+  const within = selectOnValidation([paper, balanced], "roc_auc");
+  assert.equal(within.best, 1);
+  assert.ok(Math.abs(within.standardError - 0.001) < 1e-12);
+  assert.deepEqual(within.tied, [0, 1]);
+  assert.equal(within.chosen, 0); // 0.0005 lower, but no departure from the paper
+  assert.ok(Math.abs(within.margin + 0.0005) < 1e-12);
+  assert.equal(within.rows[0].chosen, "chosen");
+  const sentence = goalSentence({
+    profile: "fast",
+    candidates: [paper, balanced],
+    selection: within,
+    notes: [],
+  });
+  assert.match(sentence, /The chosen row is paper's recipe, seed 42;/);
+  assert.match(
+    sentence,
+    /2 rows lie within one standard error \(0\.0010, from the bootstrap interval\) of the highest validation ROC AUC, 0\.9985 \(classWeights balanced, seed 42\): validation does not separate them/,
   );
-  assert.equal(NEAR_TIE_MARGIN, 0.002);
+  assert.match(sentence, /test accuracy 0\.816 and ROC AUC 0\.956, it does not reach/);
+  // Outside the band the highest score wins, and nothing is said of ties.
+  const apart = selectOnValidation([far, balanced], "roc_auc");
+  assert.deepEqual([apart.chosen, apart.tied], [1, [1]]);
+  assert.doesNotMatch(
+    goalSentence({ profile: "fast", candidates: [far, balanced], selection: apart, notes: [] }),
+    /standard error/,
+  );
+  // Equal departures within the band: the higher score; without an interval: the highest.
+  const same = selectOnValidation([{ ...paper, departures: 1 }, balanced], "roc_auc");
+  assert.equal(same.chosen, 1);
+  const noCi = selectOnValidation([paper, { ...balanced, val: metrics(0.9985, 0.99) }], "roc_auc");
+  assert.ok(Number.isNaN(noCi.standardError));
+  assert.deepEqual([noCi.chosen, noCi.tied], [1, [1]]);
+  // A single candidate: no margin.
+  assert.ok(Number.isNaN(selectOnValidation([paper], "roc_auc").margin));
 });

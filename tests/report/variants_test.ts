@@ -42,7 +42,11 @@ Deno.test("variantsTable: chosen by validation only, test shown; runs without va
     assert.equal(t.rows[1]["val AUC"], "0.930");
     assert.equal(t.rows[0]["test AUC"], "0.990");
     assert.equal(t.rows[2]["val accuracy"], "—");
-    assert.equal(t.rule, "highest validation ROC AUC (test metrics shown, never used)");
+    assert.equal(
+      t.rule,
+      "highest validation ROC AUC, or the simplest candidate within one standard error of it " +
+        "(test metrics shown, never used)",
+    );
     // Another rule: balanced accuracy (sens + spec) / 2 on validation: 0.8 vs 0.85.
     const byBal = await variantsTable(dirs, { rule: "balanced_accuracy" });
     assert.equal(byBal.chosen, dirs[1]);
