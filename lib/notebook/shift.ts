@@ -17,18 +17,23 @@ import {
   camMassSpec,
   probabilityHistogram,
   probabilityHistogramSpec,
+  thresholdLadderSpec,
   type VegaLiteSpec,
 } from "../plots/mod.ts";
 import {
   type CamMassRow,
   type ImageRef,
   openRunModel,
+  type OperatingPointCheck,
+  type OperatingPointOfRun,
+  operatingPointOfRunDir,
   predictRows,
   type RunModel,
   STAT_NAMES,
   type StatsRow,
 } from "../shift/mod.ts";
 import { trainRun } from "../train/mod.ts";
+import { evaluateRun } from "../evaluate/mod.ts";
 import { exists } from "../util/fs.ts";
 import { PROFILES } from "../config.ts";
 import type { NotebookParams } from "./params.ts";
@@ -74,6 +79,10 @@ export async function shiftRun(
   if (params.profile === "quick") {
     const config = await notebookConfig(official, "mobilenetv2", seed);
     await trainRun({ config, runDir });
+    for (const split of ["val", "test"] as const) {
+      if (await exists(join(runDir, `eval-${split}`, "predictions.csv"))) continue;
+      await evaluateRun({ runDir, split, dataRoot: params.dataDir, gradcamPerOutcome: 0 });
+    }
   }
   const name = shownPath(runDir);
   const hint = `; train it with \`deno task cxr train --run-dir ${name} --split official ` +
@@ -209,6 +218,43 @@ export function camMassTable(rows: readonly CamMassRow[]) {
       images: g.length,
       "heat in lung box": mean(ok("lungBox")),
       "heat in body mask": mean(ok("bodyMask")),
+    };
+  });
+}
+
+/** The operating-point check of notebook 06's run (see {@linkcode operatingPointOfRunDir}). */
+export async function operatingPointOfRun(run: ShiftRun): Promise<OperatingPointOfRun> {
+  return await operatingPointOfRunDir(run.runDir, run.name);
+}
+
+/** The check's ladder as a figure: one panel per rate, one line per split. */
+export function operatingPointFigure(check: OperatingPointCheck): VegaLiteSpec {
+  const metrics = ["accuracy", "sensitivity", "specificity"] as const;
+  return thresholdLadderSpec(
+    check.ladder.flatMap(({ split, rates }) =>
+      metrics.map((metric) => ({ split, metric, threshold: rates.threshold, value: rates[metric] }))
+    ),
+    { title: "The same model on validation and test, threshold by threshold" },
+  );
+}
+
+/** The ladder as table rows: a threshold per row, validation and test rates side by side. */
+export function operatingPointTable(check: OperatingPointCheck) {
+  const thresholds = [...new Set(check.ladder.map((l) => l.rates.threshold))];
+  const at = (split: string, t: number) =>
+    check.ladder.find((l) => l.split === split && l.rates.threshold === t)!.rates;
+  const r3 = (v: number) => Number(v.toFixed(3));
+  return thresholds.map((t) => {
+    const [v, s] = [at("validation", t), at("test", t)];
+    return {
+      threshold: Number(t.toPrecision(4)),
+      "val accuracy": r3(v.accuracy),
+      "val sensitivity": r3(v.sensitivity),
+      "val specificity": r3(v.specificity),
+      "test accuracy": r3(s.accuracy),
+      "test sensitivity": r3(s.sensitivity),
+      "test specificity": r3(s.specificity),
+      note: t === check.testOracle.threshold ? "best on test (oracle: reads test labels)" : "",
     };
   });
 }

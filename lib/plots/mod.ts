@@ -54,6 +54,8 @@ export {
   probabilityHistogramSpec,
   quantile,
   type ShiftFigureOptions,
+  thresholdLadderSpec,
+  type ThresholdPoint,
 } from "./shift.ts";
 export { type TradeoffOptions, type TradeoffPoint, tradeoffSpec } from "./tradeoff.ts";
 export {

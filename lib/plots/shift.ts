@@ -245,3 +245,62 @@ export function camMassSpec(
     },
   } as unknown as VegaLiteSpec;
 }
+
+/** One split's value of one rate at one threshold. */
+export interface ThresholdPoint {
+  split: string;
+  metric: string;
+  threshold: number;
+  value: number;
+}
+
+/**
+ * Accuracy, sensitivity and specificity against the threshold, one panel per rate and one line
+ * per split; thresholds sit at even steps (ordinal axis), since the ladder crowds towards 1.
+ */
+export function thresholdLadderSpec(
+  points: readonly ThresholdPoint[],
+  opts: ShiftFigureOptions = {},
+): VegaLiteSpec {
+  const thresholds = [...new Set(points.map((p) => p.threshold))].sort((a, b) => a - b);
+  const label = (t: number) => String(Number(t.toPrecision(4)));
+  return {
+    ...specBase(
+      opts.title ?? "Rates against the threshold",
+      "prob >= threshold predicts PNEUMONIA; one line per split",
+    ),
+    data: { values: points.map((p) => ({ ...p, t: label(p.threshold) })) },
+    facet: {
+      field: "metric",
+      type: "nominal",
+      title: null,
+      sort: ["accuracy", "sensitivity", "specificity"],
+    },
+    spec: {
+      width: 220,
+      height: 220,
+      mark: { type: "line", point: true },
+      encoding: {
+        x: {
+          field: "t",
+          type: "ordinal",
+          sort: thresholds.map(label),
+          title: "threshold",
+          axis: { labelAngle: -45 },
+        },
+        y: { field: "value", type: "quantitative", title: null, scale: { domain: [0, 1] } },
+        color: {
+          field: "split",
+          type: "nominal",
+          sort: opts.groups ?? ["validation", "test"],
+          title: null,
+          scale: { range: [COLORS.validation, COLORS.PNEUMONIA] },
+        },
+        tooltip: [{ field: "split" }, { field: "metric" }, { field: "t", title: "threshold" }, {
+          field: "value",
+          format: ".3f",
+        }],
+      },
+    },
+  } as unknown as VegaLiteSpec;
+}

@@ -22,6 +22,7 @@ import {
   type RunRecord,
 } from "./runs.ts";
 import { fmt } from "./stats.ts";
+import { operatingPointOfRunDir, operatingPointSentence } from "../shift/mod.ts";
 import {
   type Candidate,
   type Selection,
@@ -72,6 +73,11 @@ export interface RecipeTrial {
   selection: Selection;
   /** Ensembles that could not be built, in words. */
   notes: string[];
+  /**
+   * The chosen run's rates over a ladder of thresholds on validation and test, in words (see
+   * `lib/shift/operating_point.ts`); absent for an ensemble or a run without both predictions.
+   */
+  operatingPoint?: string;
 }
 
 /** One run per seed (the first of each seed in `runs`' order). */
@@ -138,26 +144,33 @@ export async function recipesTried(
     const recipes = [...new Set(these.map((r) => recipeOf(r.config)))].sort();
     const candidates: Candidate[] = [];
     const notes: string[] = [];
+    const dirs = new Map<Candidate | undefined, string>();
     for (const recipe of recipes) {
       const of = these.filter((r) => recipeOf(r.config) === recipe)
         .sort((a, b) => a.config.seed - b.config.seed || (a.dir < b.dir ? -1 : 1));
       for (const r of of) {
-        candidates.push({
+        const candidate: Candidate = {
           cells: { recipe: recipeLabel(recipe), seed: String(r.config.seed), profile },
           val: r.evals["val"]?.metrics,
           test: protocolEval(r)?.eval.metrics,
           departures: recipeDepartures(r.config),
-        });
+        };
+        candidates.push(candidate);
+        dirs.set(candidate, r.dir);
       }
       const ensemble = await ensembleCandidate(recipe, profile, of);
       if (typeof ensemble === "string") notes.push(ensemble);
       else if (ensemble) candidates.push(ensemble);
     }
+    const selection = selectOnValidation(candidates, RECIPE_RULE);
+    const dir = dirs.get(candidates[selection.chosen]);
+    const check = dir ? await operatingPointOfRunDir(dir) : undefined;
     trials.push({
       profile,
       candidates,
-      selection: selectOnValidation(candidates, RECIPE_RULE),
+      selection,
       notes,
+      ...(check?.ok ? { operatingPoint: operatingPointSentence(check.check) } : {}),
     });
   }
   return trials;
@@ -170,7 +183,7 @@ export function reachesGoal(test: MetricsSummary): boolean {
 
 /** The sentence under a profile's table: what was chosen, how, and whether it reaches the goal. */
 export function goalSentence(trial: RecipeTrial): string {
-  const { chosen, metric } = trial.selection;
+  const { chosen } = trial.selection;
   if (chosen < 0) {
     return "No row has validation metrics, so nothing is chosen; evaluate each run with " +
       "`deno task cxr evaluate --run-dir DIR --split val`.";
@@ -245,6 +258,9 @@ export function recipesSection(trials: readonly RecipeTrial[]): string {
       `**${PROFILE_LABELS[t.profile]} (\`${t.profile}\`)**`,
       objectTable(t.selection.rows),
       goalSentence(t),
+      ...(t.operatingPoint
+        ? [`What limits the chosen run, a diagnostic that chooses nothing: ${t.operatingPoint}`]
+        : []),
       ...t.notes,
     );
   }

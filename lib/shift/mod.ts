@@ -2,7 +2,8 @@
  * Dataset shift between the Kaggle train and test folders, and shortcut checks: simple image
  * statistics per folder and class, a cross-validated logistic-regression classifier that tells
  * two groups apart (its AUC measures the shift), Grad-CAM mass inside a lung box or body mask,
- * and a model scored with the image border blanked.
+ * a model scored with the image border blanked, and its rates over a ladder of thresholds on
+ * validation and test (is it the ranking or the operating point?).
  *
  * @example
  * ```ts
@@ -51,6 +52,18 @@ export {
   statsSummary,
   weightTable,
 } from "./folders.ts";
+export {
+  bestAccuracyThreshold,
+  type LabelledScores,
+  type OperatingPointCheck,
+  operatingPointCheck,
+  type OperatingPointOfRun,
+  operatingPointOfRunDir,
+  operatingPointSentence,
+  ratesAt,
+  THRESHOLD_LADDER,
+  type ThresholdRates,
+} from "./operating_point.ts";
 export {
   camMass,
   type CamMassOptions,

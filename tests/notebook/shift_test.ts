@@ -3,7 +3,13 @@ import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { writePredictionsCsv } from "../../lib/metrics/mod.ts";
-import { notebookParams } from "../../lib/notebook/mod.ts";
+import {
+  notebookParams,
+  operatingPointFigure,
+  operatingPointOfRun,
+  operatingPointTable,
+} from "../../lib/notebook/mod.ts";
+import type { OperatingPointCheck } from "../../lib/shift/mod.ts";
 import { camMassTable, probabilityGroups, probabilityTable } from "../../lib/notebook/shift.ts";
 import { shownPath, WORKSPACE_ROOT } from "../../lib/paths.ts";
 
@@ -73,6 +79,44 @@ Deno.test("probabilityGroups: without a checkpoint, the finished runs' test pred
     );
     assert.deepEqual(empty.byGroup, {});
     assert.match(empty.source, /no finished official run/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+Deno.test("operatingPointOfRun: the check from a run's val and test predictions, its table and figure", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "cxr-nb-op-"));
+  try {
+    const run = { runDir: dir, name: "runs/x", model: { ok: false as const, message: "none" } };
+    const missing = await operatingPointOfRun(run);
+    assert.equal(missing.ok, false);
+    assert.match(
+      (missing as { message: string }).message,
+      /no val and test predictions in `runs\/x`; .*--split val/,
+    );
+    const write = async (split: string, labels: (0 | 1)[], probs: number[]) => {
+      await mkdir(join(dir, `eval-${split}`), { recursive: true });
+      await writePredictionsCsv(
+        join(dir, `eval-${split}`, "predictions.csv"),
+        labels.map((label, i) => ({ path: `${split}/${i}.jpeg`, label, prob: probs[i] })),
+      );
+    };
+    await write("val", [0, 1, 1, 0], [0.2, 0.9, 0.96, 0.3]);
+    await write("test", [0, 0, 0, 1, 1, 1], [0.1, 0.6, 0.95, 0.55, 0.97, 0.99]);
+    const got = await operatingPointOfRun(run);
+    assert.ok(got.ok);
+    const { check } = got as { ok: true; check: OperatingPointCheck };
+    assert.equal(check.testOracle.threshold, 0.97);
+    const table = operatingPointTable(check);
+    const oracle = table.find((r) => r.threshold === 0.97)!;
+    assert.deepEqual(
+      [oracle["val accuracy"], oracle["test accuracy"], oracle["test specificity"], oracle.note],
+      [0.5, 0.833, 1, "best on test (oracle: reads test labels)"],
+    );
+    assert.equal(table[0].threshold, 0.5);
+    assert.equal(table[0]["test accuracy"], 0.667);
+    const spec = operatingPointFigure(check) as unknown as { data: { values: unknown[] } };
+    assert.equal(spec.data.values.length, 3 * check.ladder.length); // three rates per point
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -140,7 +140,11 @@ Deno.test("recipesTried: one row per run and per recipe's seed ensemble, chosen 
       /is paper's recipe, seed ensemble \(1, 2\);.* it reaches the goal/,
     );
 
+    // The chosen quick run has val and test predictions (10 images each): its threshold ladder.
+    assert.match(quick.operatingPoint ?? "", /^At 0\.5 the test accuracy is 0\.600 /);
+    assert.equal(fast.operatingPoint, undefined); // an ensemble was chosen
     const md = recipesSection(trials);
+    assert.ok(md.includes("What limits the chosen run, a diagnostic that chooses nothing: At 0.5"));
     assert.ok(md.includes(RULE_HISTORY));
     assert.match(md, /one-standard-error rule/);
     assert.ok(md.includes("**cached features (`fast`)**"));
