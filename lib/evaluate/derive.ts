@@ -16,6 +16,7 @@ import {
   withNewDefaults,
 } from "../config.ts";
 import { fail } from "../errors.ts";
+import { toWorkspace } from "../paths.ts";
 import { replaceDir } from "../util/atomic.ts";
 import { exists } from "../util/fs.ts";
 
@@ -60,7 +61,8 @@ export async function deriveEvaluationRun(args: DeriveArgs): Promise<ExperimentC
       }
     }
     await writeFile(join(tmp, "config.json"), JSON.stringify(config, null, 2) + "\n");
-    const note = { derivedFrom: args.from, changed: args.changes };
+    // Relative to the workspace, so a committed derived.json names no machine's folders.
+    const note = { derivedFrom: toWorkspace(args.from), changed: args.changes };
     await writeFile(join(tmp, "derived.json"), JSON.stringify(note, null, 2) + "\n");
   });
   return config;

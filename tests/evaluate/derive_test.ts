@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { CxrError } from "../../lib/errors.ts";
+import { toWorkspace } from "../../lib/paths.ts";
 import { deriveEvaluationRun, evaluateRun } from "../../lib/evaluate/mod.ts";
 import { fixture } from "./_fixture.ts";
 
@@ -38,7 +39,7 @@ Deno.test("deriveEvaluationRun: same model and records, new evaluation fields, t
       assert.equal(await read(join(to, f)), await read(join(runDir, f)), f);
     }
     assert.deepEqual(JSON.parse(await read(join(to, "derived.json"))), {
-      derivedFrom: runDir,
+      derivedFrom: toWorkspace(runDir),
       changed: { tta: "flip", threshold: "youden" },
     });
     // The new folder evaluates as any run, by its own rules.
