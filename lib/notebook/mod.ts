@@ -77,7 +77,6 @@ export {
   camMassFigure,
   camMassTable,
   GROUP_ORDER,
-  operatingPointFigure,
   operatingPointOfRun,
   operatingPointTable,
   probabilityFigure,
@@ -89,3 +88,4 @@ export {
   statsFigure,
 } from "./shift.ts";
 export { shownPath } from "../paths.ts";
+export { operatingPointFigure } from "../shift/mod.ts";

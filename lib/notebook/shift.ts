@@ -17,7 +17,6 @@ import {
   camMassSpec,
   probabilityHistogram,
   probabilityHistogramSpec,
-  thresholdLadderSpec,
   type VegaLiteSpec,
 } from "../plots/mod.ts";
 import {
@@ -225,17 +224,6 @@ export function camMassTable(rows: readonly CamMassRow[]) {
 /** The operating-point check of notebook 06's run (see {@linkcode operatingPointOfRunDir}). */
 export async function operatingPointOfRun(run: ShiftRun): Promise<OperatingPointOfRun> {
   return await operatingPointOfRunDir(run.runDir, run.name);
-}
-
-/** The check's ladder as a figure: one panel per rate, one line per split. */
-export function operatingPointFigure(check: OperatingPointCheck): VegaLiteSpec {
-  const metrics = ["accuracy", "sensitivity", "specificity"] as const;
-  return thresholdLadderSpec(
-    check.ladder.flatMap(({ split, rates }) =>
-      metrics.map((metric) => ({ split, metric, threshold: rates.threshold, value: rates[metric] }))
-    ),
-    { title: "The same model on validation and test, threshold by threshold" },
-  );
 }
 
 /** The ladder as table rows: a threshold per row, validation and test rates side by side. */

@@ -22,7 +22,11 @@ import {
   type RunRecord,
 } from "./runs.ts";
 import { fmt } from "./stats.ts";
-import { operatingPointOfRunDir, operatingPointSentence } from "../shift/mod.ts";
+import {
+  type OperatingPointCheck,
+  operatingPointOfRunDir,
+  operatingPointSentence,
+} from "../shift/mod.ts";
 import {
   type Candidate,
   type Selection,
@@ -74,10 +78,12 @@ export interface RecipeTrial {
   /** Ensembles that could not be built, in words. */
   notes: string[];
   /**
-   * The chosen run's rates over a ladder of thresholds on validation and test, in words (see
+   * The chosen run's rates over a ladder of thresholds on validation and test (see
    * `lib/shift/operating_point.ts`); absent for an ensemble or a run without both predictions.
    */
-  operatingPoint?: string;
+  operatingPoint?: OperatingPointCheck;
+  /** That check's figure, as REPORT.md links it (written by `writeReport`). */
+  operatingPointFigure?: string;
 }
 
 /** One run per seed (the first of each seed in `runs`' order). */
@@ -170,7 +176,7 @@ export async function recipesTried(
       candidates,
       selection,
       notes,
-      ...(check?.ok ? { operatingPoint: operatingPointSentence(check.check) } : {}),
+      ...(check?.ok ? { operatingPoint: check.check } : {}),
     });
   }
   return trials;
@@ -259,7 +265,13 @@ export function recipesSection(trials: readonly RecipeTrial[]): string {
       objectTable(t.selection.rows),
       goalSentence(t),
       ...(t.operatingPoint
-        ? [`What limits the chosen run, a diagnostic that chooses nothing: ${t.operatingPoint}`]
+        ? [
+          "What limits the chosen run, a diagnostic that chooses nothing: " +
+          operatingPointSentence(t.operatingPoint),
+        ]
+        : []),
+      ...(t.operatingPointFigure
+        ? [`![Rates by threshold, ${t.profile}](${t.operatingPointFigure})`]
         : []),
       ...t.notes,
     );

@@ -15,7 +15,8 @@ import { pairedTests } from "./compare.ts";
 import { type DataFacts, dataFacts } from "./data_facts.ts";
 import { type EnvironmentInfo, environmentInfo } from "./environment.ts";
 import { formatReport } from "./markdown.ts";
-import { recipesTried } from "./recipes.ts";
+import { recipesTried, type RecipeTrial } from "./recipes.ts";
+import { operatingPointFigure } from "../shift/mod.ts";
 import {
   cohortLabel,
   cohortsOf,
@@ -110,6 +111,22 @@ async function pruneFigures(dir: string, kept: readonly string[]): Promise<void>
   }
 }
 
+/** Writes each trial's threshold-ladder figure into `<outDir>/figures/` and links it. */
+async function withLadderFigures(trials: RecipeTrial[], outDir: string): Promise<RecipeTrial[]> {
+  const out: RecipeTrial[] = [];
+  for (const t of trials) {
+    if (!t.operatingPoint) {
+      out.push(t);
+      continue;
+    }
+    const name = `official_threshold_ladder_${t.profile}`;
+    await mkdir(join(outDir, "figures"), { recursive: true });
+    await writeFigure(operatingPointFigure(t.operatingPoint), join(outDir, "figures", name));
+    out.push({ ...t, operatingPointFigure: `figures/${name}.png` });
+  }
+  return out;
+}
+
 /** Builds `<outDir>/REPORT.md` from run directories (see the module doc). */
 export async function writeReport(opts: WriteReportOptions): Promise<WriteReportResult> {
   const dirs = [...new Set((await Promise.all(opts.runs.map((r) => findRunDirs(r)))).flat())]
@@ -118,7 +135,7 @@ export async function writeReport(opts: WriteReportOptions): Promise<WriteReport
   // The main sections aggregate the paper's recipe; every recipe is in the recipes section.
   const paper = paperRecipeRuns(runs);
   const tests = await pairedTests(paper);
-  const recipes = await recipesTried(runs);
+  const recipes = await withLadderFigures(await recipesTried(runs), opts.outDir);
   const data = opts.data ??
     (opts.dataRoot
       ? dataFacts((await scanDataset(opts.dataRoot, { progress: false })).rows)

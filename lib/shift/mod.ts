@@ -57,6 +57,7 @@ export {
   type LabelledScores,
   type OperatingPointCheck,
   operatingPointCheck,
+  operatingPointFigure,
   type OperatingPointOfRun,
   operatingPointOfRunDir,
   operatingPointSentence,

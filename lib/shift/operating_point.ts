@@ -11,6 +11,7 @@
 import { join } from "node:path";
 import { predictAt, type PredictionRow, readPredictionsCsv } from "../metrics/mod.ts";
 import { exists } from "../util/fs.ts";
+import { thresholdLadderSpec, type VegaLiteSpec } from "../plots/mod.ts";
 
 /** The thresholds of the ladder, denser towards 1 where NORMAL test images are scored. */
 export const THRESHOLD_LADDER = [
@@ -179,4 +180,15 @@ export async function operatingPointOfRunDir(
     prob: rows.map((r) => r.prob),
   });
   return { ok: true, check: operatingPointCheck(scores(val), scores(test)) };
+}
+
+/** The check's ladder as a figure: one panel per rate, one line per split. */
+export function operatingPointFigure(check: OperatingPointCheck): VegaLiteSpec {
+  const metrics = ["accuracy", "sensitivity", "specificity"] as const;
+  return thresholdLadderSpec(
+    check.ladder.flatMap(({ split, rates }) =>
+      metrics.map((metric) => ({ split, metric, threshold: rates.threshold, value: rates[metric] }))
+    ),
+    { title: "The same model on validation and test, threshold by threshold" },
+  );
 }

@@ -48,7 +48,14 @@ async function withRuns(fn: (root: string) => Promise<void>) {
       seed: 1,
       wrong: [0, 1, 2, 3],
     });
-    // official protocol: one seed, all right
+    // official protocol: one seed, all right, on validation (one image wrong) and on test
+    await fakeRun(join(runs, "official", "mobilenetv2-seed1"), {
+      model: "mobilenetv2",
+      split: "official",
+      seed: 1,
+      wrong: [0],
+      evalName: "val",
+    });
     await fakeRun(join(runs, "official", "mobilenetv2-seed1"), {
       model: "mobilenetv2",
       split: "official",
@@ -147,11 +154,20 @@ Deno.test("writeReport: paper table with mean ± SD, per-run CIs, McNemar, cavea
       "accuracy_per_seed.png",
       "accuracy_per_seed.svg",
       "accuracy_per_seed.vl.json",
+      // the chosen official run's rates by threshold, validation beside test
+      "official_threshold_ladder_quick.png",
+      "official_threshold_ladder_quick.svg",
+      "official_threshold_ladder_quick.vl.json",
       "quick_official_mobilenetv2_seed1_confusion_matrix.png",
       "quick_paper_baseline_seed1_confusion_matrix.png",
       "quick_paper_mobilenetv2_seed1_confusion_matrix.png",
     ]);
     assert.ok(markdown.includes("](figures/quick_paper_mobilenetv2_seed1_confusion_matrix.png)"));
+    assert.ok(
+      markdown.includes(
+        "![Rates by threshold, quick](figures/official_threshold_ladder_quick.png)",
+      ),
+    );
     // only REPORT.md and figures/: no temporary file left by the atomic write
     assert.deepEqual((await readdir(outDir)).sort(), ["REPORT.md", "figures"]);
   });
