@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { dirname, join, relative } from "node:path";
 import type { Notebook } from "../../lib/jupyter/nbformat.ts";
 import { runNotebook } from "../../lib/jupyter/runner.ts";
-import { WORKSPACE_ROOT } from "../../lib/paths.ts";
+import { shownPath, WORKSPACE_ROOT } from "../../lib/paths.ts";
 import { realDataRoot } from "../_real_data.ts";
 
 const PYTHON = "/usr/bin/python3";
@@ -97,10 +97,14 @@ Deno.test("nbclient runs notebook 01 from the repository root with a relative da
     assert.ok(chart?.output_type === "display_data");
     const size = chart.metadata["image/png"] as { width: number; height: number };
     assert.ok(size.width > 100 && size.height > 100, JSON.stringify(chart.metadata));
-    // The relative data folder resolved against the workspace root, not notebooks/.
+    // The relative data folder resolved against the workspace root, not notebooks/ (shown
+    // relative to the workspace root).
     const header = viaJupyter.cells[1].cell_type === "code" ? viaJupyter.cells[1].outputs[0] : null;
     assert.ok(header?.output_type === "display_data");
-    assert.match(String(header.data["text/plain"]), new RegExp(`data \`${realDataRoot()}\``));
+    assert.match(
+      String(header.data["text/plain"]),
+      new RegExp(`data \`${shownPath(realDataRoot())}\``),
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
