@@ -79,6 +79,7 @@ export {
   type RecordedConfig,
 } from "./recipe.ts";
 export {
+  FAST_CAVEAT,
   goalSentence,
   OFFICIAL_TEST_GOAL,
   officialRunDirs,

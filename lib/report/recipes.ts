@@ -49,6 +49,15 @@ export const RULE_HISTORY =
   "recipe was. Under the plain highest-AUC rule used until then, balanced class weights led " +
   "the paper's recipe by 0.0001 on validation; on the test they scored 0.814 and 0.816 accuracy.";
 
+/**
+ * Why a recipe screened with cached features may fare otherwise when trained faithfully: the
+ * cache draws one augmented view per image for all epochs.
+ */
+export const FAST_CAVEAT =
+  "Screening runs: the frozen part's output is cached from one augmented view per image, seen " +
+  "in every epoch, so a recipe that changes the augmentation is tried here in a weakened form; " +
+  "the chosen recipe is then trained faithfully (fresh augmentation every epoch).";
+
 /** What a recipe should reach on the official test: accuracy >= 0.90 and ROC AUC >= 0.96. */
 export const OFFICIAL_TEST_GOAL = { accuracy: 0.90, rocAuc: 0.96 } as const;
 
@@ -262,6 +271,7 @@ export function recipesSection(trials: readonly RecipeTrial[]): string {
   for (const t of trials) {
     parts.push(
       `**${PROFILE_LABELS[t.profile]} (\`${t.profile}\`)**`,
+      ...(t.profile === "fast" ? [FAST_CAVEAT] : []),
       objectTable(t.selection.rows),
       goalSentence(t),
       ...(t.operatingPoint

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  FAST_CAVEAT,
   goalSentence,
   officialRunDirs,
   readRun,
@@ -147,7 +148,8 @@ Deno.test("recipesTried: one row per run and per recipe's seed ensemble, chosen 
     assert.ok(md.includes("What limits the chosen run, a diagnostic that chooses nothing: At 0.5"));
     assert.ok(md.includes(RULE_HISTORY));
     assert.match(md, /one-standard-error rule/);
-    assert.ok(md.includes("**cached features (`fast`)**"));
+    assert.ok(md.includes("**cached features (`fast`)**\n\n" + FAST_CAVEAT));
+    assert.equal(md.split(FAST_CAVEAT).length, 2); // under the fast table only
     assert.ok(md.includes(
       "| Kermany et al. 2018, official 624-image test | 624 | 0.928 | 0.932 | 0.901 | 0.968 | not stated |",
     ));
