@@ -36,7 +36,7 @@ export function shownPath(path: string): string {
   const absolute = resolve(path);
   const rel = relative(WORKSPACE_ROOT, absolute);
   if (rel === "") return ".";
-  return isAbsolute(rel) || rel.startsWith(`..${sep}..`) || rel === `..${sep}..` ? absolute : rel;
+  return isAbsolute(rel) || rel.startsWith(`..${sep}..`) ? absolute : rel;
 }
 
 function pick(flag: string | undefined, envName: string, fallback: string): string {

@@ -159,26 +159,24 @@ export async function recipesTried(
     const recipes = [...new Set(these.map((r) => recipeOf(r.config)))].sort();
     const candidates: Candidate[] = [];
     const notes: string[] = [];
-    const dirs = new Map<Candidate | undefined, string>();
     for (const recipe of recipes) {
       const of = these.filter((r) => recipeOf(r.config) === recipe)
         .sort((a, b) => a.config.seed - b.config.seed || (a.dir < b.dir ? -1 : 1));
       for (const r of of) {
-        const candidate: Candidate = {
+        candidates.push({
           cells: { recipe: recipeLabel(recipe), seed: String(r.config.seed), profile },
           val: r.evals["val"]?.metrics,
           test: protocolEval(r)?.eval.metrics,
           departures: recipeDepartures(r.config),
-        };
-        candidates.push(candidate);
-        dirs.set(candidate, r.dir);
+          dir: r.dir,
+        });
       }
       const ensemble = await ensembleCandidate(recipe, profile, of);
       if (typeof ensemble === "string") notes.push(ensemble);
       else if (ensemble) candidates.push(ensemble);
     }
     const selection = selectOnValidation(candidates, RECIPE_RULE);
-    const dir = dirs.get(candidates[selection.chosen]);
+    const dir = candidates[selection.chosen]?.dir;
     const check = dir ? await operatingPointOfRunDir(dir) : undefined;
     trials.push({
       profile,

@@ -58,6 +58,8 @@ export interface Candidate {
    * rule prefers the simplest of candidates validation cannot separate. Default 0.
    */
   departures?: number;
+  /** The run folder behind the row; absent for an ensemble. */
+  dir?: string;
 }
 
 /** Result of {@linkcode selectOnValidation}. */
