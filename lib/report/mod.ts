@@ -85,6 +85,8 @@ export {
   officialRunDirs,
   reachesGoal,
   RECIPE_RULE,
+  type RecipeOverSeeds,
+  recipeOverSeeds,
   recipesSection,
   recipesTried,
   type RecipeTrial,

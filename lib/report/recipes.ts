@@ -21,7 +21,7 @@ import {
   readRun,
   type RunRecord,
 } from "./runs.ts";
-import { fmt } from "./stats.ts";
+import { fmt, fmtMeanSd, type MeanSd, meanSd } from "./stats.ts";
 import {
   type OperatingPointCheck,
   operatingPointOfRunDir,
@@ -210,9 +210,57 @@ export function goalSentence(trial: RecipeTrial): string {
   if (!c.test) {
     return `${what}${tie} It has no test evaluation yet, so whether it reaches ${goal} is open.`;
   }
-  return `${what}${tie} With test accuracy ${fmt(c.test.accuracy)} and ROC AUC ${
+  const row = `${what}${tie} With test accuracy ${fmt(c.test.accuracy)} and ROC AUC ${
     fmt(c.test.roc_auc)
   }, it ${reachesGoal(c.test) ? "reaches" : "does not reach"} ${goal}.`;
+  const over = recipeOverSeeds(trial);
+  return over ? `${row} ${overSeedsSentence(over)}` : row;
+}
+
+/** The chosen run's recipe over every seed it was trained with in one profile. */
+export interface RecipeOverSeeds {
+  recipe: string;
+  /** Test accuracy and ROC AUC over the recipe's runs (one per seed). */
+  accuracy: MeanSd;
+  rocAuc: MeanSd;
+  /** The recipe's seed-ensemble row, when there is one. */
+  ensemble?: Candidate;
+}
+
+/**
+ * The chosen run's recipe over all its seeds, when the rule chose a single run of a recipe
+ * trained with two or more seeds: the goal is a property of the recipe, so it is judged on the
+ * mean over seeds, the one chosen run being one draw of it. Undefined otherwise.
+ */
+export function recipeOverSeeds(trial: RecipeTrial): RecipeOverSeeds | undefined {
+  const c = trial.candidates[trial.selection.chosen];
+  if (!c?.dir) return undefined;
+  const same = trial.candidates.filter((o) => o.cells.recipe === c.cells.recipe);
+  const runs = same.filter((o) => o.dir && o.test);
+  if (runs.length < 2) return undefined;
+  return {
+    recipe: c.cells.recipe,
+    accuracy: meanSd(runs.map((o) => o.test!.accuracy)),
+    rocAuc: meanSd(runs.map((o) => o.test!.roc_auc)),
+    ensemble: same.find((o) => !o.dir && o.test),
+  };
+}
+
+function overSeedsSentence(o: RecipeOverSeeds): string {
+  const n = o.accuracy.n;
+  const mean = { accuracy: o.accuracy.mean, roc_auc: o.rocAuc.mean } as MetricsSummary;
+  const ens = o.ensemble?.test;
+  const ensemble = ens
+    ? `; its ${n}-seed ensemble (mean probability, at 0.5) scores accuracy ${
+      fmt(ens.accuracy)
+    } and ROC AUC ${fmt(ens.roc_auc)} and ${reachesGoal(ens) ? "reaches" : "does not reach"} it`
+    : "";
+  return `The goal is judged on the recipe, ${o.recipe}, as the mean of its ${n} seeds (each ` +
+    `run's checkpoint chosen on its own validation): test accuracy ${
+      fmtMeanSd(o.accuracy)
+    } and ROC AUC ${fmtMeanSd(o.rocAuc)}, which ${
+      reachesGoal(mean) ? "reaches" : "does not reach"
+    } the goal${ensemble}.`;
 }
 
 function describeRow(c: Candidate): string {

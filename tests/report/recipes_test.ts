@@ -7,6 +7,7 @@ import {
   goalSentence,
   officialRunDirs,
   readRun,
+  recipeOverSeeds,
   recipesSection,
   recipesTried,
   RULE_HISTORY,
@@ -231,4 +232,70 @@ Deno.test("selectOnValidation: the one-standard-error rule takes the simplest ro
   assert.deepEqual([noCi.chosen, noCi.tied], [1, [1]]);
   // A single candidate: no margin.
   assert.ok(Number.isNaN(selectOnValidation([paper], "roc_auc").margin));
+});
+
+Deno.test("goalSentence: a recipe trained on several seeds is judged on the mean of its seeds", () => {
+  const m = (auc: number, accuracy: number, ci = false) =>
+    ({
+      roc_auc: auc,
+      accuracy,
+      sensitivity: 1,
+      specificity: 0.5,
+      // A 95% interval 0.00392 wide: one standard error is 0.001.
+      ...(ci ? { ci: { roc_auc: [auc - 0.00292, auc + 0.001] } } : {}),
+    }) as unknown as MetricsSummary;
+  const paper = { recipe: "paper's recipe" };
+  const trial = (acc: [number, number], auc: [number, number], ensemble: [number, number]) => {
+    const candidates = [
+      {
+        cells: { ...paper, seed: "42" },
+        val: m(0.998, 0.99, true),
+        test: m(auc[0], acc[0]),
+        dir: "a",
+      },
+      { cells: { ...paper, seed: "43" }, val: m(0.997, 0.99), test: m(auc[1], acc[1]), dir: "b" },
+      {
+        cells: { ...paper, seed: "seed ensemble (42, 43)" },
+        test: m(ensemble[1], ensemble[0]),
+        departures: 1,
+        ineligible: "not eligible: each seed validated on other images",
+      },
+    ];
+    return {
+      profile: "full" as const,
+      candidates,
+      selection: selectOnValidation(candidates),
+      notes: [],
+    };
+  };
+  // Seeds 0.80 and 0.82: mean 0.81, sample SD sqrt(2 * 0.01^2 / 1) = 0.0141; AUC 0.962 ± 0.0028.
+  const short = trial([0.80, 0.82], [0.96, 0.964], [0.81, 0.965]);
+  assert.equal(short.selection.chosen, 0);
+  const over = recipeOverSeeds(short)!;
+  assert.equal(over.accuracy.n, 2);
+  assert.ok(Math.abs(over.accuracy.mean - 0.81) < 1e-12);
+  assert.ok(Math.abs(over.accuracy.sd - Math.SQRT2 * 0.01) < 1e-12);
+  assert.equal(over.ensemble?.cells.seed, "seed ensemble (42, 43)");
+  assert.ok(
+    goalSentence(short).endsWith(
+      "With test accuracy 0.800 and ROC AUC 0.960, it does not reach the goal on the official " +
+        "test (accuracy ≥ 0.90 and ROC AUC ≥ 0.96). The goal is judged on the recipe, paper's " +
+        "recipe, as the mean of its 2 seeds (each run's checkpoint chosen on its own validation): " +
+        "test accuracy 0.810 ± 0.014 and ROC AUC 0.962 ± 0.003, which does not reach the goal; " +
+        "its 2-seed ensemble (mean probability, at 0.5) scores accuracy 0.810 and ROC AUC 0.965 " +
+        "and does not reach it.",
+    ),
+  );
+  // The chosen seed alone falls short while the mean reaches: the recipe's mean decides.
+  const reached = goalSentence(trial([0.89, 0.93], [0.97, 0.976], [0.92, 0.97]));
+  assert.match(reached, /0\.890 and ROC AUC 0\.970, it does not reach the goal/);
+  assert.match(
+    reached,
+    /test accuracy 0\.910 ± 0\.028 and ROC AUC 0\.973 ± 0\.004, which reaches the goal; .* and reaches it\.$/,
+  );
+  // One seed of the recipe: nothing to average.
+  const one = { ...short, candidates: short.candidates.slice(0, 1) };
+  one.selection = selectOnValidation(one.candidates);
+  assert.equal(recipeOverSeeds(one), undefined);
+  assert.doesNotMatch(goalSentence(one), /mean of its/);
 });
