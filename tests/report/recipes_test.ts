@@ -175,16 +175,17 @@ Deno.test("recipesTried: no validation anywhere chooses nothing and says how to 
   });
 });
 
+/** Metrics with the given ROC AUC and accuracy; `ci`: a 95% AUC interval 0.00392 wide (SE 0.001). */
+const metrics = (auc: number, accuracy: number, ci = false) =>
+  ({
+    roc_auc: auc,
+    accuracy,
+    sensitivity: 1,
+    specificity: 0.5,
+    ...(ci ? { ci: { roc_auc: [auc - 0.00292, auc + 0.001] } } : {}),
+  }) as unknown as MetricsSummary;
+
 Deno.test("selectOnValidation: the one-standard-error rule takes the simplest row validation cannot separate", () => {
-  // ci: a 95% interval 0.00392 wide, so one standard error is 0.001.
-  const metrics = (auc: number, accuracy: number, ci = false) =>
-    ({
-      roc_auc: auc,
-      accuracy,
-      sensitivity: 1,
-      specificity: 0.5,
-      ...(ci ? { ci: { roc_auc: [auc - 0.00292, auc + 0.001] } } : {}),
-    }) as unknown as MetricsSummary;
   const paper = {
     cells: { recipe: "paper's recipe", seed: "42" },
     val: metrics(0.998, 0.99),
@@ -235,28 +236,24 @@ Deno.test("selectOnValidation: the one-standard-error rule takes the simplest ro
 });
 
 Deno.test("goalSentence: a recipe trained on several seeds is judged on the mean of its seeds", () => {
-  const m = (auc: number, accuracy: number, ci = false) =>
-    ({
-      roc_auc: auc,
-      accuracy,
-      sensitivity: 1,
-      specificity: 0.5,
-      // A 95% interval 0.00392 wide: one standard error is 0.001.
-      ...(ci ? { ci: { roc_auc: [auc - 0.00292, auc + 0.001] } } : {}),
-    }) as unknown as MetricsSummary;
   const paper = { recipe: "paper's recipe" };
   const trial = (acc: [number, number], auc: [number, number], ensemble: [number, number]) => {
     const candidates = [
       {
         cells: { ...paper, seed: "42" },
-        val: m(0.998, 0.99, true),
-        test: m(auc[0], acc[0]),
+        val: metrics(0.998, 0.99, true),
+        test: metrics(auc[0], acc[0]),
         dir: "a",
       },
-      { cells: { ...paper, seed: "43" }, val: m(0.997, 0.99), test: m(auc[1], acc[1]), dir: "b" },
+      {
+        cells: { ...paper, seed: "43" },
+        val: metrics(0.997, 0.99),
+        test: metrics(auc[1], acc[1]),
+        dir: "b",
+      },
       {
         cells: { ...paper, seed: "seed ensemble (42, 43)" },
-        test: m(ensemble[1], ensemble[0]),
+        test: metrics(ensemble[1], ensemble[0]),
         departures: 1,
         ineligible: "not eligible: each seed validated on other images",
       },
