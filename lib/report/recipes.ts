@@ -190,7 +190,7 @@ export async function recipesTried(
 }
 
 /** Whether test metrics reach {@linkcode OFFICIAL_TEST_GOAL}. */
-export function reachesGoal(test: MetricsSummary): boolean {
+export function reachesGoal(test: Pick<MetricsSummary, "accuracy" | "roc_auc">): boolean {
   return test.accuracy >= OFFICIAL_TEST_GOAL.accuracy && test.roc_auc >= OFFICIAL_TEST_GOAL.rocAuc;
 }
 
@@ -248,7 +248,7 @@ export function recipeOverSeeds(trial: RecipeTrial): RecipeOverSeeds | undefined
 
 function overSeedsSentence(o: RecipeOverSeeds): string {
   const n = o.accuracy.n;
-  const mean = { accuracy: o.accuracy.mean, roc_auc: o.rocAuc.mean } as MetricsSummary;
+  const mean = { accuracy: o.accuracy.mean, roc_auc: o.rocAuc.mean };
   const ens = o.ensemble?.test;
   const ensemble = ens
     ? `; its ${n}-seed ensemble (mean probability, at 0.5) scores accuracy ${
