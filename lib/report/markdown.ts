@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { MODEL_DISPLAY_NAMES, MODEL_NAMES, type ModelName } from "../models/names.ts";
+import { MODEL_DISPLAY_NAMES, MODEL_NAMES } from "../models/names.ts";
+import { PROFILES } from "../config.ts";
 import type { EnvironmentInfo } from "./environment.ts";
 import type { DataFacts } from "./data_facts.ts";
 import type { PairedTest } from "./compare.ts";
@@ -15,6 +16,7 @@ import {
   cohortLabel,
   cohortsOf,
   paperRecipeRuns,
+  PROFILE_LABELS,
   protocolEval,
   type RunRecord,
   sameCohort,
@@ -241,62 +243,77 @@ function baselineSection(runs: readonly RunRecord[], tests: readonly PairedTest[
   return parts.join("\n\n");
 }
 
-function efficiencyTable(runs: readonly RunRecord[]): string {
-  const rows: string[][] = [];
-  const seen = new Set<string>();
+/**
+ * Size, inference speed and training throughput of each model, input size and profile, one
+ * object per row keyed by column header. Throughput is averaged within one profile only: a
+ * stage-1 epoch on cached frozen features runs about a hundred times faster than a faithful one.
+ */
+export function efficiencyRows(runs: readonly RunRecord[]): Record<string, string>[] {
+  const groups = new Map<string, RunRecord[]>();
   for (const r of runs) {
-    const e = r.efficiency;
-    if (!e) continue;
-    const key = `${e.model}/${e.inputSize}/${e.backend}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const same = runs.filter((x) =>
-      x.config.model === e.model && x.config.inputSize === e.inputSize
-    );
+    const key = `${r.config.model}/${r.config.inputSize}/${r.config.profile}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const rank = ({ config: c }: RunRecord) =>
+    MODEL_NAMES.indexOf(c.model) * 1e6 + c.inputSize * 10 + PROFILES.length -
+    PROFILES.indexOf(c.profile);
+  return [...groups.values()].sort((a, b) => rank(a[0]) - rank(b[0])).map((same) => {
+    const { model, inputSize, profile } = same[0].config;
+    // Inference speed belongs to the architecture and input, not to how the weights were trained.
+    const eff = runs.find((r) =>
+      r.config.model === model && r.config.inputSize === inputSize && r.efficiency
+    )?.efficiency;
     const trainSpeed = (stage: number) =>
       fmtMeanSd(
         meanSd(
-          same.flatMap((x) => x.history.filter((h) => h.stage === stage).map((h) => h.img_per_s)),
+          same.flatMap((r) => r.history.filter((h) => h.stage === stage).map((h) => h.img_per_s)),
         ),
         1,
       );
-    rows.push([
-      MODEL_DISPLAY_NAMES[e.model as ModelName] ?? e.model,
-      `${e.inputSize} px`,
-      e.params.toLocaleString("en-US"),
-      fmt(e.weightsBytes / 1e6, 2),
-      `${fmt(e.imgPerS, 1)} (batch ${e.batchSize})`,
-      fmt(e.latencyMs, 1),
-      trainSpeed(1),
-      trainSpeed(2),
-      e.backend,
-    ]);
-  }
-  if (rows.length === 0) return "_No efficiency measurements (efficiency.json) in the runs._";
+    return {
+      model: MODEL_DISPLAY_NAMES[model] ?? model,
+      input: `${inputSize} px`,
+      training: `${PROFILE_LABELS[profile]} (\`${profile}\`, ${same.length} run${
+        same.length === 1 ? "" : "s"
+      })`,
+      params: eff ? eff.params.toLocaleString("en-US") : "—",
+      "weights MB": eff ? fmt(eff.weightsBytes / 1e6, 2) : "—",
+      "inference img/s": eff
+        ? `${fmt(eff.imgPerS, 1)} (batch ${eff.batchSize}, ${eff.backend})`
+        : "—",
+      "latency ms/img (batch 1)": eff ? fmt(eff.latencyMs, 1) : "—",
+      "train img/s stage 1": trainSpeed(1),
+      "train img/s stage 2": trainSpeed(2),
+      "training backend": [...new Set(same.map((r) => r.backend ?? "not logged"))].join(", "),
+    };
+  });
+}
+
+function efficiencyTable(runs: readonly RunRecord[]): string {
+  const rows = efficiencyRows(runs);
+  if (rows.length === 0) return "_No runs._";
+  const measured = rows.every((r) => r.params !== "—");
   return [
-    markdownTable(
-      [
-        "model",
-        "input",
-        "params",
-        "weights MB",
-        "inference img/s",
-        "latency ms/img (batch 1)",
-        "train img/s stage 1",
-        "train img/s stage 2",
-        "backend",
-      ],
-      rows,
-    ),
+    objectTable(rows),
     "Parameters count every weight (Keras' total params); MB = 10^6 bytes of float32 weights. " +
-    "Training throughput is the mean over epochs (stage 1 trains the head on cached frozen features when " +
-    "the run's config has `cacheFrozenFeatures`).",
+    "Inference is measured once per model and input on the backend named beside it" +
+    (measured ? "" : " (`deno task cxr report --measure` measures runs that lack it)") +
+    ". Training throughput is the mean ± SD over the epochs of that profile's runs: " +
+    `\`fast\` computes the frozen part once (cached features, stage 1 trains only the head), ` +
+    "`full` runs it on a freshly augmented batch every step, so the two are never averaged together.",
   ].join("\n\n");
 }
 
-function environmentTable(env: EnvironmentInfo): string {
+function environmentTable(env: EnvironmentInfo, runs: readonly RunRecord[]): string {
+  const trained = [...new Set(runs.map((r) => r.backend).filter((b) => b))];
   return markdownTable(["", ""], [
-    ["tfjs backend", `${env.backend}${env.device ? ` (${env.device})` : ""}`],
+    [
+      "tfjs backend of this report",
+      env.backend === "none"
+        ? "none loaded (the report only reads run files)"
+        : `${env.backend}${env.device ? ` (${env.device})` : ""}`,
+    ],
+    ["tfjs backend of the runs' training", trained.join(", ") || "not logged"],
     ["tfjs", env.tfjs],
     ["Deno", `${env.deno} (V8 ${env.v8}, TypeScript ${env.typescript})`],
     ["OS", env.os],
@@ -502,7 +519,7 @@ export function formatReport(input: ReportInput): string {
     "## Data caveats",
     caveats(input.data),
     "## Environment",
-    environmentTable(input.environment),
+    environmentTable(input.environment, runs),
     "## Runs",
     runList(runs),
   );

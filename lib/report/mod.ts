@@ -54,6 +54,7 @@ export { ensembleMismatch, seedEnsemble } from "./ensemble.ts";
 export { type EnvironmentInfo, environmentInfo } from "./environment.ts";
 export {
   baselineComparison,
+  efficiencyRows,
   formatReport,
   mcnemarTable,
   metricsOf,
@@ -100,6 +101,7 @@ export {
   type EvalRecord,
   findRunDirs,
   type HistoryEntry,
+  logBackend,
   logSpanMinutes,
   paperRecipeRuns,
   PROFILE_LABELS,

@@ -132,6 +132,8 @@ export interface RunRecord {
   efficiency?: Efficiency;
   /** Minutes from the first to the last line of `train.log` (see {@linkcode logSpanMinutes}). */
   trainingMinutes?: number;
+  /** The tfjs backend training ran on (see {@linkcode logBackend}). */
+  backend?: string;
 }
 
 /**
@@ -145,6 +147,14 @@ export function logSpanMinutes(log: string): number | undefined {
     .filter((t) => Number.isFinite(t));
   if (times.length < 2) return undefined;
   return (times[times.length - 1] - times[0]) / 60_000;
+}
+
+/**
+ * The tfjs backend a `train.log` text names: its first line ends with ", backend NAME".
+ * Undefined when no line does (a log cut short before training began).
+ */
+export function logBackend(log: string): string | undefined {
+  return /, backend (\S+)$/m.exec(log)?.[1];
 }
 
 async function readJsonIfAny<T>(path: string): Promise<T | undefined> {
@@ -171,13 +181,15 @@ export async function readRun(dir: string): Promise<RunRecord> {
     const metrics = await readJsonIfAny<MetricsSummary>(join(dir, name, "metrics.json"));
     if (metrics) evals[name.slice("eval-".length)] = { dir: join(dir, name), metrics };
   }
+  const log = await readFile(join(dir, "train.log"), "utf8").catch(() => "");
   return {
     dir,
     config,
     evals,
     history: (await readJsonIfAny<HistoryEntry[]>(join(dir, "history.json"))) ?? [],
     efficiency: await readJsonIfAny<Efficiency>(join(dir, "efficiency.json")),
-    trainingMinutes: logSpanMinutes(await readFile(join(dir, "train.log"), "utf8").catch(() => "")),
+    trainingMinutes: logSpanMinutes(log),
+    backend: logBackend(log),
   };
 }
 

@@ -4,6 +4,7 @@ import {
   cohortLabel,
   cohortOf,
   cohortsOf,
+  logBackend,
   logSpanMinutes,
   paperRecipeRuns,
   protocolOf,
@@ -91,4 +92,17 @@ Deno.test("cohorts: another recipe is another cohort, labelled with its recipe, 
   assert.ok(!sameCohort(cohortOf(runs[0]), cohortOf(runs[1])));
   assert.ok(sameCohort(cohortOf(runs[1]), cohortOf(runs[3])));
   assert.deepEqual(paperRecipeRuns(runs), [runs[1], runs[3]]);
+});
+
+Deno.test("logBackend: the backend named on a train.log's first line", () => {
+  const log = [
+    "2026-12-03T20:12:01.000Z training mobilenetv2 (full: fresh augmentation every epoch) at " +
+    "224px on 4682 images, validating on 527, backend wasm",
+    "2026-12-03T20:14:21.000Z epoch 1/15 stage 1: loss 0.3",
+  ].join("\n");
+  assert.equal(logBackend(log), "wasm");
+  assert.equal(
+    logBackend("2026-12-03T20:12:01.000Z resuming outputs/runs/x after epoch 3\n"),
+    undefined,
+  );
 });
