@@ -171,7 +171,8 @@ function ciTable(runs: readonly RunRecord[]): string {
       "training min",
     ],
     rows,
-  ) + "\n\nTraining min: wall time from the first to the last line of the run's `train.log`.";
+  ) +
+    "\n\nTraining min: wall time from the first to the last line of the run's `train.log`, less any pause before a resume.";
 }
 
 function efficiencyOf(runs: readonly RunRecord[], model: string) {

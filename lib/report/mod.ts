@@ -102,7 +102,7 @@ export {
   findRunDirs,
   type HistoryEntry,
   logBackend,
-  logSpanMinutes,
+  logTrainingMinutes,
   paperRecipeRuns,
   PROFILE_LABELS,
   type Protocol,

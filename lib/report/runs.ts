@@ -130,23 +130,29 @@ export interface RunRecord {
   evals: Record<string, EvalRecord>;
   history: HistoryEntry[];
   efficiency?: Efficiency;
-  /** Minutes from the first to the last line of `train.log` (see {@linkcode logSpanMinutes}). */
+  /** Minutes of training `train.log` records (see {@linkcode logTrainingMinutes}). */
   trainingMinutes?: number;
   /** The tfjs backend training ran on (see {@linkcode logBackend}). */
   backend?: string;
 }
 
 /**
- * Minutes between the first and the last ISO-timestamped line of a `train.log` text: the
- * training wall time (frozen features, both stages, checkpoints), plus any pause when the run
- * was resumed. Undefined with fewer than two timestamped lines.
+ * Minutes of training a `train.log` text records: from its first to its last ISO-timestamped
+ * line (frozen features, both stages, checkpoints), less each stretch that ends at a
+ * "resuming" line (the run was stopped there; the epoch it lost is not counted either).
+ * Undefined with fewer than two timestamped lines.
  */
-export function logSpanMinutes(log: string): number | undefined {
-  const times = log.split("\n")
-    .map((line) => Date.parse(line.slice(0, line.indexOf(" "))))
-    .filter((t) => Number.isFinite(t));
-  if (times.length < 2) return undefined;
-  return (times[times.length - 1] - times[0]) / 60_000;
+export function logTrainingMinutes(log: string): number | undefined {
+  const stamped = log.split("\n").map((line) => {
+    const space = line.indexOf(" ");
+    return { t: Date.parse(line.slice(0, space)), text: line.slice(space + 1) };
+  }).filter((l) => Number.isFinite(l.t));
+  if (stamped.length < 2) return undefined;
+  let ms = 0;
+  for (let i = 1; i < stamped.length; i++) {
+    if (!stamped[i].text.startsWith("resuming ")) ms += stamped[i].t - stamped[i - 1].t;
+  }
+  return ms / 60_000;
 }
 
 /**
@@ -188,7 +194,7 @@ export async function readRun(dir: string): Promise<RunRecord> {
     evals,
     history: (await readJsonIfAny<HistoryEntry[]>(join(dir, "history.json"))) ?? [],
     efficiency: await readJsonIfAny<Efficiency>(join(dir, "efficiency.json")),
-    trainingMinutes: logSpanMinutes(log),
+    trainingMinutes: logTrainingMinutes(log),
     backend: logBackend(log),
   };
 }

@@ -5,14 +5,14 @@ import {
   cohortOf,
   cohortsOf,
   logBackend,
-  logSpanMinutes,
+  logTrainingMinutes,
   paperRecipeRuns,
   protocolOf,
   type RunRecord,
   sameCohort,
 } from "../../lib/report/mod.ts";
 
-Deno.test("logSpanMinutes: first to last timestamped line of a train.log", () => {
+Deno.test("logTrainingMinutes: first to last timestamped line of a train.log, less pauses before a resume", () => {
   const log = [
     "2026-11-29T20:42:53.000Z training mobilenetv2 (full) at 224px on 4682 images",
     "progress line without a timestamp",
@@ -20,9 +20,17 @@ Deno.test("logSpanMinutes: first to last timestamped line of a train.log", () =>
     "2026-11-29T21:10:23.000Z epoch 12/15 stage 2: loss 0.05",
     "",
   ].join("\n");
-  assert.equal(logSpanMinutes(log), 27.5);
-  assert.equal(logSpanMinutes("2026-11-29T20:42:53.000Z only one line\n"), undefined);
-  assert.equal(logSpanMinutes(""), undefined);
+  assert.equal(logTrainingMinutes(log), 27.5);
+  // Stopped after epoch 11, resumed 15 minutes later: that stretch is not training time.
+  const resumed = [
+    "2026-12-03T22:46:16.000Z training mobilenetv2 (full) at 224px on 4682 images, backend wasm",
+    "2026-12-03T23:24:16.000Z epoch 11/15 stage 2: loss 0.09",
+    "2026-12-03T23:39:16.000Z resuming outputs/runs/full/paper/mobilenetv2-seed44 after epoch 11",
+    "2026-12-03T23:43:46.000Z epoch 12/15 stage 2: loss 0.08",
+  ].join("\n");
+  assert.equal(logTrainingMinutes(resumed), 38 + 4.5);
+  assert.equal(logTrainingMinutes("2026-11-29T20:42:53.000Z only one line\n"), undefined);
+  assert.equal(logTrainingMinutes(""), undefined);
 });
 
 Deno.test("protocolOf and cohorts: patient key, official validation and profile keep runs apart", () => {
