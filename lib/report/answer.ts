@@ -116,7 +116,12 @@ export function seedAccuracySpec(answers: readonly CohortAnswer[]): VegaLiteSpec
     type: "nominal" as const,
     sort: order,
     title: null,
-    axis: { labelLimit: 520 },
+    // Two lines, protocol then "(profile)": one line of the longest label is cut short.
+    axis: {
+      labelLimit: 520,
+      labelExpr: "[substring(datum.label, 0, lastindexof(datum.label, ' (')), " +
+        "substring(datum.label, lastindexof(datum.label, ' (') + 1)]",
+    },
   };
   // Accuracy cannot pass 1; a two-seed interval can, so the axis stops there and clips.
   const x = {
