@@ -54,8 +54,13 @@ Deno.test("sweep --executor slurm: a job array of two cells finishes on a real S
     };
     assert.match(status, /2\/2 done, 0 failed/, status + "\n" + await logs());
     assert.match(status, new RegExp(`seed1 +done, test accuracy [0-9.]+ \\[slurm ${jobId}_0`));
-    // Each task logged where it ran.
-    const log = await readFile(join(f.out, "logs", "paper__mobilenetv2-seed2.log"), "utf8");
+    // Each task logged where it ran. The status reads "done" from the run folder as soon as the
+    // evaluation is written; the task appends its last log line a moment later.
+    let log = "";
+    for (let i = 0; i < 60 && !/== cell done/.test(log); i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 500));
+      log = await readFile(join(f.out, "logs", "paper__mobilenetv2-seed2.log"), "utf8");
+    }
     assert.match(log, new RegExp(`== cell start .* \\(slurm job ${jobId}_1\\)`));
     assert.match(log, /== cell done "accuracy": [0-9.]+/);
 
