@@ -175,8 +175,12 @@ function ciTable(runs: readonly RunRecord[]): string {
     "\n\nTraining min: wall time from the first to the last line of the run's `train.log`, less any pause before a resume.";
 }
 
-function efficiencyOf(runs: readonly RunRecord[], model: string) {
-  return runs.find((r) => r.config.model === model && r.efficiency)?.efficiency;
+/** The first size and speed measurement of `model` (at `inputSize`, when given) in `runs`. */
+function efficiencyOf(runs: readonly RunRecord[], model: string, inputSize?: number) {
+  return runs.find((r) =>
+    r.config.model === model && (inputSize === undefined || r.config.inputSize === inputSize) &&
+    r.efficiency
+  )?.efficiency;
 }
 
 /**
@@ -261,9 +265,7 @@ export function efficiencyRows(runs: readonly RunRecord[]): Record<string, strin
   return [...groups.values()].sort((a, b) => rank(a[0]) - rank(b[0])).map((same) => {
     const { model, inputSize, profile } = same[0].config;
     // Inference speed belongs to the architecture and input, not to how the weights were trained.
-    const eff = runs.find((r) =>
-      r.config.model === model && r.config.inputSize === inputSize && r.efficiency
-    )?.efficiency;
+    const eff = efficiencyOf(runs, model, inputSize);
     const trainSpeed = (stage: number) =>
       fmtMeanSd(
         meanSd(
