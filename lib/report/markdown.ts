@@ -230,12 +230,21 @@ export function mcnemarTable(tests: readonly PairedTest[]): Record<string, strin
   }));
 }
 
-function baselineSection(runs: readonly RunRecord[], tests: readonly PairedTest[]): string {
+/** The report's "Baseline comparison" section: the table, McNemar's tests and their reading. */
+export function baselineSection(runs: readonly RunRecord[], tests: readonly PairedTest[]): string {
   const rows = baselineComparison(runs);
   const parts = [
     `The baseline is a documented stand-in for Maulana et al. 2022 (a non-pretrained CNN whose ` +
     `layers are not published; they report ${fmt(MAULANA_ACCURACY, 2)} accuracy on their own ` +
-    `split), trained on the same split and seed as MobileNetV2.`,
+    `split), trained on the same split and seed as MobileNetV2.` +
+    (runs.some((r) =>
+        r.config.model === "baseline" && r.config.cacheFrozenFeatures === false &&
+        r.config.profile === "fast"
+      )
+      ? ` It has no frozen part to cache: its \`fast\` runs draw a fresh augmentation every ` +
+        `epoch as \`full\` does, and stand under "${PROFILE_LABELS.fast}" only to pair with ` +
+        `MobileNetV2's runs of that profile.`
+      : ""),
     rows.length ? objectTable(rows) : "_No evaluated runs._",
   ];
   if (tests.length) {

@@ -54,6 +54,7 @@ export { ensembleMismatch, seedEnsemble } from "./ensemble.ts";
 export { type EnvironmentInfo, environmentInfo } from "./environment.ts";
 export {
   baselineComparison,
+  baselineSection,
   efficiencyRows,
   formatReport,
   mcnemarTable,

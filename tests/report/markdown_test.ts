@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { defaultConfig, type ExperimentConfig } from "../../lib/config.ts";
 import {
+  baselineSection,
   type Efficiency,
   efficiencyRows,
   type HistoryEntry,
@@ -67,4 +68,16 @@ Deno.test("efficiencyRows: training throughput is averaged within one profile, n
   assert.equal(baseline["inference img/s"], "—");
   assert.equal(baseline["train img/s stage 2"], "—");
   assert.equal(baseline["training backend"], "not logged");
+});
+
+Deno.test("baselineSection says what `fast` means for the baseline only when such a run is shown", () => {
+  const note = "its `fast` runs draw a fresh augmentation every epoch";
+  const mobilenet = run({ profile: "fast", split: "patient" }, [epoch(1, 100)]);
+  const fastBaseline = run({ profile: "fast", model: "baseline", split: "patient" }, []);
+  assert.equal(fastBaseline.config.cacheFrozenFeatures, false);
+  const fullBaseline = run({ profile: "full", model: "baseline", split: "patient" }, []);
+  assert.ok(baselineSection([mobilenet, fastBaseline], []).includes(note));
+  assert.ok(baselineSection([mobilenet, fastBaseline], []).includes('under "cached features"'));
+  assert.ok(!baselineSection([mobilenet, fullBaseline], []).includes(note));
+  assert.ok(!baselineSection([mobilenet], []).includes(note));
 });
