@@ -5,7 +5,8 @@
  * window that tap reads (batch*outH*outW rows, inC columns) transposed with the output
  * gradient (same rows, outC columns). A 1x1 stride-1 convolution is a single product. tfjs-wasm
  * only sends untransposed single-batch products to XNNPACK (anything else takes a scalar
- * loop), so the transpose is done explicitly, on the smaller operand.
+ * loop), so the transpose is done explicitly, on the smaller operand. A stride-1 filter larger
+ * than 1x1 is one convolution instead (see `asOneConvolution`).
  *
  * @module
  */
@@ -30,9 +31,12 @@ export function conv2dBackpropFilter(
       1,
       attrs.dimRoundingMode,
     );
+    const xPadded = padForTaps(x, g);
+    if (kh * kw > 1 && g.strideHeight * g.strideWidth * g.dilationHeight * g.dilationWidth === 1) {
+      return asOneConvolution(xPadded, dy, attrs.filterShape);
+    }
     const rows = g.batch * g.outHeight * g.outWidth;
     const dy2d = tf.reshape(dy, [rows, outC]) as tf.Tensor2D;
-    const xPadded = padForTaps(x, g);
     const taps: tf.Tensor2D[] = [];
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {
@@ -43,6 +47,25 @@ export function conv2dBackpropFilter(
     const stacked = taps.length === 1 ? taps[0] : tf.stack(taps);
     return tf.reshape(stacked, [kh, kw, inC, outC]);
   });
+}
+
+/**
+ * A stride-1 filter gradient as one convolution: dW[i, j, c, o] = sum over (b, h, w) of
+ * xPadded[b, h + i, w + j, c] * dy[b, h, w, o] is a "valid" convolution of xPadded laid out as
+ * [C, H, W, batch] (C images, batch channels) with dy laid out as an outH x outW filter
+ * [outH, outW, batch, outC]. One product instead of one per tap, and no copy per tap: on 2 cores
+ * the baseline CNN's four 3x3 gradients took about a fifth less time than tap by tap.
+ */
+function asOneConvolution(
+  xPadded: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  [kh, kw, inC, outC]: [number, number, number, number],
+): tf.Tensor4D {
+  const xT = tf.transpose(xPadded, [3, 1, 2, 0]) as tf.Tensor4D;
+  const dyT = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D;
+  // padForTaps may pad past the last tap's reach; keep the kh x kw taps.
+  const taps = tf.slice(tf.conv2d(xT, dyT, 1, "valid"), [0, 0, 0, 0], [inC, kh, kw, outC]);
+  return tf.transpose(taps, [1, 2, 0, 3]);
 }
 
 /**

@@ -9,7 +9,7 @@
  * elementwise products and sums). Its own `Conv2DBackpropInput` is a single-threaded direct
  * loop, so that one is replaced by a forward convolution too. `FusedBatchNorm`'s gradient is
  * replaced for all backends (see `batch_norm_grad.ts`), and `Relu6`'s runs as one kernel on wasm
- * (`relu6_grad.ts`). On webgpu, sums over leading axes run as
+ * (`relu6_grad.ts`), as does `MaxPoolGrad` (`max_pool_grad.ts`). On webgpu, sums over leading axes run as
  * a column sum (`leading_sum_webgpu.ts`). `initBackend` calls {@linkcode registerGradientKernels}.
  *
  * @module
@@ -30,6 +30,7 @@ import { columnSumWasm, isLeadingSum, LEADING_SUM_WASM, leadingSum } from "./lea
 import { leadingAxesCount, leadingSumWebGpu } from "./leading_sum_webgpu.ts";
 import { CONTRAST_WASM } from "./contrast.ts";
 import { IDENTITY_WASM } from "./identity.ts";
+import { MAX_POOL_GRAD_WASM } from "./max_pool_grad.ts";
 import { RELU6_GRAD_WASM, relu6GradConfig } from "./relu6_grad.ts";
 
 /**
@@ -154,6 +155,7 @@ const OWN_KERNELS: readonly tf.KernelConfig[] = [
   LEADING_SUM_WASM,
   IDENTITY_WASM,
   CONTRAST_WASM,
+  MAX_POOL_GRAD_WASM,
 ];
 
 /** The table of each backend that gets kernels here; other backends keep tfjs' own. */

@@ -24,6 +24,7 @@ const CASES: Case[] = [
   { kind: "conv", x: [1, 7, 7, 4], k: [1, 1], outC: 3, stride: 2, pad: "same" },
   { kind: "conv", x: [2, 9, 9, 3], k: [3, 3], outC: 4, stride: 2, pad: "same" },
   { kind: "conv", x: [1, 10, 10, 2], k: [5, 5], outC: 3, stride: 1, pad: "same" },
+  { kind: "conv", x: [3, 8, 7, 3], k: [3, 3], outC: 4, stride: 1, pad: "valid" },
   { kind: "depthwise", x: [2, 7, 7, 5], k: [3, 3], outC: 1, stride: 1, pad: "same" },
   { kind: "depthwise", x: [2, 8, 8, 4], k: [3, 3], outC: 1, stride: 2, pad: "same" },
   { kind: "depthwise", x: [2, 9, 9, 3], k: [3, 3], outC: 1, stride: 2, pad: "same" },
