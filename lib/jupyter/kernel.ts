@@ -48,8 +48,9 @@ export interface ExecuteOptions {
   /** Give up (and reject) after this long. Default: no limit. */
   timeoutMs?: number;
   /**
-   * How long to keep listening on iopub after the kernel reports idle, because outputs can
-   * arrive after the idle status. Default: 300 ms.
+   * How long iopub must stay quiet, once every output of the cell has arrived (see
+   * {@linkcode Kernel.execute}), before the cell counts as done: output of timers the cell left
+   * running is still the cell's until then. Default: 300 ms.
    */
   settleMs?: number;
 }
@@ -68,7 +69,14 @@ export interface Kernel {
   readonly connection: ConnectionInfo;
   /** The `kernel_info_reply` content (language_info, implementation, ...). */
   readonly info: Record<string, unknown>;
-  /** Runs `code` and resolves with the reply once the kernel is idle and outputs settled. */
+  /**
+   * Runs `code` and resolves with the reply once the kernel is idle and every output of the
+   * cell has arrived. Deno's kernel publishes what a cell displays or prints from a queue
+   * drained apart from the cell's busy/idle status, so an output can follow idle (and carry the
+   * next request's header). The queue is first in, first out: a silent request that prints a
+   * marker is answered after the cell's last output, and what arrives before the marker, under
+   * either request, belongs to the cell.
+   */
   execute(code: string, opts?: ExecuteOptions): Promise<ExecuteReply>;
   /** The last lines the kernel process wrote to stderr/stdout (for error messages). */
   logTail(): string;
@@ -286,8 +294,8 @@ class Client implements Kernel {
       await this.#shell!.send(serialize(msg, this.connection.key));
       const done = (async () => {
         const r = await reply;
-        // Wait for idle, then until iopub has been quiet for settleMs.
-        while (!pending.idle || Date.now() - pending.lastActivity < settleMs) await delay(25);
+        while (!pending.idle) await delay(10);
+        await this.#outputsFlushed(pending, settleMs);
         return r;
       })();
       const died = this.#exit.then(() => "died" as const);
@@ -299,6 +307,46 @@ class Client implements Kernel {
       return r.content as unknown as ExecuteReply;
     } finally {
       this.#pending.delete(id);
+    }
+  }
+
+  /**
+   * Sends a silent request that prints a marker and hands what arrives before the marker to
+   * `cell` (see {@linkcode Kernel.execute}); the request's own status and input are not the
+   * cell's.
+   */
+  async #outputsFlushed(cell: Pending, settleMs: number): Promise<void> {
+    const marker = `cxr-outputs-flushed-${crypto.randomUUID()}`;
+    const msg = createMessage("execute_request", {
+      code: `console.log(${JSON.stringify(marker)})`,
+      silent: true,
+      store_history: false,
+      user_expressions: {},
+      allow_stdin: false,
+      stop_on_error: false,
+    }, { session: this.#session });
+    let seen = false;
+    const flush: Pending = {
+      idle: false,
+      lastActivity: Date.now(),
+      onMessage: (m) => {
+        if (m.header.msg_type === "status" || m.header.msg_type === "execute_input") return;
+        const text = m.header.msg_type === "stream" ? String(m.content.text ?? "") : "";
+        if (!text.includes(marker)) return cell.onMessage?.(m);
+        seen = true;
+        const rest = text.replace(`${marker}\n`, "");
+        if (rest !== "") cell.onMessage?.({ ...m, content: { ...m.content, text: rest } });
+      },
+    };
+    this.#pending.set(msg.header.msg_id, flush);
+    try {
+      await this.#shell!.send(serialize(msg, this.connection.key));
+      const quiet = () => Date.now() - Math.max(flush.lastActivity, cell.lastActivity);
+      while (!seen && !(flush.idle && quiet() >= NO_MARKER_WAIT_MS)) await delay(10);
+      // Output of timers the cell left running is still the cell's while iopub keeps busy.
+      while (quiet() < settleMs) await delay(10);
+    } finally {
+      this.#pending.delete(msg.header.msg_id);
     }
   }
 
@@ -329,6 +377,9 @@ class Client implements Kernel {
     await rm(join(this.#connFile, ".."), { recursive: true, force: true });
   }
 }
+
+/** Quiet time after the flush request's idle before giving up on its marker. */
+const NO_MARKER_WAIT_MS = 5000;
 
 function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));

@@ -72,7 +72,7 @@ export interface RunNotebookOptions {
   cwd?: string;
   /** Longest a single cell may run. Default: 2 h (training cells are long). */
   cellTimeoutMs?: number;
-  /** Quiet time on iopub after idle before a cell counts as done. Default: 300 ms. */
+  /** Quiet time on iopub after a cell's last output before it counts as done. Default: 300 ms. */
   settleMs?: number;
   /** Write outputs back into the file after each cell and at the end. Default: true. */
   write?: boolean;
