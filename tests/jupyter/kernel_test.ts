@@ -29,3 +29,37 @@ Deno.test("a kernel that exits mid-cell is reported with a KernelError", async (
     await kernel.shutdown();
   }
 });
+
+Deno.test("each cell receives all its outputs, large last displays included, and nothing else", async () => {
+  const kernel = await startKernel();
+  try {
+    for (let i = 1; i <= 4; i++) {
+      const types: string[] = [];
+      const texts: string[] = [];
+      const reply = await kernel.execute(
+        `console.log("cell ${i}");\n` +
+          `await Deno.jupyter.display({ "text/plain": "${i}:" + "x".repeat(200_000) }, { raw: true });`,
+        {
+          onMessage: (m) => {
+            types.push(m.header.msg_type);
+            if (m.header.msg_type === "stream") texts.push(String(m.content.text));
+            if (m.header.msg_type === "display_data") {
+              texts.push(
+                String((m.content.data as Record<string, string>)["text/plain"]).slice(0, 2),
+              );
+            }
+          },
+        },
+      );
+      assert.equal(reply.execution_count, i, "the flush requests are silent: no count");
+      // Besides status and input, exactly its print and its display: never the flush marker.
+      assert.deepEqual(types.filter((t) => t === "stream" || t === "display_data"), [
+        "stream",
+        "display_data",
+      ]);
+      assert.deepEqual(texts, [`cell ${i}\n`, `${i}:`]);
+    }
+  } finally {
+    await kernel.shutdown();
+  }
+});
