@@ -12,6 +12,7 @@
  *
  * ```sh
  * CXR_BACKEND=webgpu deno run -A lib/bench/kernel_profile.ts --size 96 --batch 2 --row full
+ * deno run -A lib/bench/kernel_profile.ts --model baseline --size 96 --batch 32
  * ```
  *
  * @module
@@ -19,8 +20,15 @@
 import * as tf from "@tensorflow/tfjs";
 import { parseArgs } from "node:util";
 import { initBackend, parseBackendName } from "../backend.ts";
+import { CxrError, fail } from "../errors.ts";
 import { foldedPredict } from "../kernels/mod.ts";
-import { cutBefore, mobileNetV2Classifier, splitAt } from "../models/mod.ts";
+import {
+  baselineCnn,
+  cutBefore,
+  mobileNetV2Classifier,
+  MODEL_NAMES,
+  splitAt,
+} from "../models/mod.ts";
 import { adamW } from "../optim/mod.ts";
 import { trainStep } from "../train/mod.ts";
 
@@ -164,12 +172,13 @@ export function formatProfile(p: KernelProfile, top = 20): string {
 
 const HELP = `usage: deno run -A lib/bench/kernel_profile.ts [flags]
 
-Per-kernel CPU wall time of MobileNetV2 training steps (AdamW, as the bench's rows).
+Per-kernel CPU wall time of training steps (AdamW, as the bench's rows).
 
+  --model NAME     mobilenetv2 | baseline (default mobilenetv2; the baseline trains whole)
   --backend NAME   tensorflow | webgpu | wasm | cpu (default: CXR_BACKEND, else the fastest)
   --size N         input side (default 96)
   --batch N        images per step (default 2)
-  --row NAME       stage1 | stage2 | full (default full)
+  --row NAME       stage1 | stage2 | full (default full; MobileNetV2 only)
   --steps N        timed steps (default 3)
   --sync           webgpu: charge each kernel its own GPU time (lavapipe; see the module doc)
   --top N          rows shown (default 20)
@@ -179,6 +188,7 @@ async function main(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
     options: {
+      model: { type: "string", default: "mobilenetv2" },
       backend: { type: "string" },
       size: { type: "string", default: "96" },
       batch: { type: "string", default: "2" },
@@ -190,10 +200,18 @@ async function main(args: string[]): Promise<void> {
     },
   });
   if (values.help) return console.log(HELP);
+  if (!(MODEL_NAMES as readonly string[]).includes(values.model)) {
+    fail(`--model ${values.model}: expected ${MODEL_NAMES.join(" or ")}`, { exitCode: 2 });
+  }
+  const baseline = values.model === "baseline";
   await initBackend({ backend: parseBackendName(values.backend) });
   const [size, batch] = [Number(values.size), Number(values.batch)];
-  const model = await mobileNetV2Classifier({ inputSize: size });
-  const { frozen, trainable } = values.row === "stage1"
+  const model = baseline
+    ? baselineCnn({ inputSize: size })
+    : await mobileNetV2Classifier({ inputSize: size });
+  const { frozen, trainable } = baseline
+    ? { frozen: null, trainable: model }
+    : values.row === "stage1"
     ? splitAt(model, "global_average_pooling2d")
     : values.row === "stage2"
     ? splitAt(model, cutBefore(model, "block_13_expand"))
@@ -207,10 +225,17 @@ async function main(args: string[]): Promise<void> {
     await trainStep(trainable, optimizer, { x: input, y });
     if (frozen) input.dispose();
   }, { steps: Number(values.steps), sync: values.sync });
-  console.log(
-    `MobileNetV2 ${values.row} step, ${size} px, batch ${batch}, backend ${tf.getBackend()}`,
-  );
+  const what = baseline ? "baseline CNN" : `MobileNetV2 ${values.row}`;
+  console.log(`${what} step, ${size} px, batch ${batch}, backend ${tf.getBackend()}`);
   console.log(formatProfile(profile, Number(values.top)));
 }
 
-if (import.meta.main) await main(Deno.args);
+if (import.meta.main) {
+  try {
+    await main(Deno.args);
+  } catch (e) {
+    if (!(e instanceof CxrError)) throw e;
+    console.error(`error: ${e.message}`);
+    Deno.exit(e.exitCode);
+  }
+}
