@@ -20,7 +20,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { parseArgs } from "node:util";
 import { initBackend, parseBackendName } from "../backend.ts";
-import { CxrError, fail } from "../errors.ts";
+import { userErrorExitCode } from "../cli/exit.ts";
+import { fail } from "../errors.ts";
 import { foldedPredict } from "../kernels/mod.ts";
 import {
   baselineCnn,
@@ -233,9 +234,7 @@ async function main(args: string[]): Promise<void> {
 if (import.meta.main) {
   try {
     await main(Deno.args);
-  } catch (e) {
-    if (!(e instanceof CxrError)) throw e;
-    console.error(`error: ${e.message}`);
-    Deno.exit(e.exitCode);
+  } catch (err) {
+    Deno.exit(userErrorExitCode(err, "deno run -A lib/bench/kernel_profile.ts --help"));
   }
 }

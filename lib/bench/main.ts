@@ -9,7 +9,8 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type BackendName, initBackend, parseBackendName } from "../backend.ts";
-import { CxrError, fail } from "../errors.ts";
+import { userErrorExitCode } from "../cli/exit.ts";
+import { fail } from "../errors.ts";
 import { dataRoot, outputsDir } from "../paths.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../util/atomic.ts";
 import {
@@ -222,9 +223,7 @@ export async function main(args: string[]): Promise<void> {
 if (import.meta.main) {
   try {
     await main(Deno.args);
-  } catch (e) {
-    if (!(e instanceof CxrError)) throw e;
-    console.error(`error: ${e.message}`);
-    Deno.exit(e.exitCode);
+  } catch (err) {
+    Deno.exit(userErrorExitCode(err, "deno task bench --help"));
   }
 }
