@@ -223,7 +223,8 @@ async function main(args: string[]): Promise<void> {
   const optimizer = adamW({ learningRate: 1e-4 });
   const profile = await profileKernels(async () => {
     const input = frozen ? foldedPredict(frozen, x) : x;
-    await trainStep(trainable, optimizer, { x: input, y });
+    // The baseline trains from scratch, BatchNorm on batch statistics, as lib/train/run.ts does.
+    await trainStep(trainable, optimizer, { x: input, y }, { trainBatchNorm: baseline });
     if (frozen) input.dispose();
   }, { steps: Number(values.steps), sync: values.sync });
   const what = baseline ? "baseline CNN" : `MobileNetV2 ${values.row}`;
