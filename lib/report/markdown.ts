@@ -248,7 +248,11 @@ export function baselineSection(runs: readonly RunRecord[], tests: readonly Pair
     rows.length ? objectTable(rows) : "_No evaluated runs._",
   ];
   if (tests.length) {
-    parts.push(objectTable(mcnemarTable(tests)), comparisonReading(runs, tests));
+    // In the tables' order: profile full first, then protocol (cohortsOf), then seed.
+    const cohorts = cohortsOf(runs);
+    const rank = (t: PairedTest) => cohorts.findIndex((c) => sameCohort(c, t.cohort));
+    const ordered = [...tests].sort((a, b) => rank(a) - rank(b) || a.seed - b.seed);
+    parts.push(objectTable(mcnemarTable(ordered)), comparisonReading(runs, ordered));
   } else {
     parts.push(
       "_No protocol has both models evaluated on the same split and seed, so no McNemar test._",

@@ -5,6 +5,7 @@ import {
   type Efficiency,
   efficiencyRows,
   type HistoryEntry,
+  type PairedTest,
   type RunRecord,
 } from "../../lib/report/mod.ts";
 
@@ -80,4 +81,29 @@ Deno.test("baselineSection says what `fast` means for the baseline only when suc
   assert.ok(baselineSection([mobilenet, fastBaseline], []).includes('under "cached features"'));
   assert.ok(!baselineSection([mobilenet, fullBaseline], []).includes(note));
   assert.ok(!baselineSection([mobilenet], []).includes(note));
+});
+
+Deno.test("baselineSection lists McNemar's tests in the tables' order: profile full first, then seed", () => {
+  const runs = (["fast", "full"] as const).flatMap((profile) =>
+    (["mobilenetv2", "baseline"] as const).map((model) =>
+      run({ profile, model, split: "patient", patientKey: "person", seed: 42 }, [])
+    )
+  );
+  const test = (profile: "fast" | "full", seed: number): PairedTest => ({
+    cohort: { protocol: "patient-person", profile, recipe: "" },
+    seed,
+    n: 10,
+    modelA: "mobilenetv2",
+    modelB: "baseline",
+    b: 3,
+    c: 1,
+    pValue: 0.625,
+  });
+  const md = baselineSection(runs, [test("fast", 42), test("full", 43), test("full", 42)]);
+  const rows = md.split("\n").filter((l) => /^\| patient-level .* \| 4[23] \| 10 \|/.test(l));
+  assert.deepEqual(rows.map((l) => l.split(" | ").slice(0, 2).join(" | ")), [
+    "| patient-level 80/10/10, keyed on personN (paper's training) | 42",
+    "| patient-level 80/10/10, keyed on personN (paper's training) | 43",
+    "| patient-level 80/10/10, keyed on personN (cached features) | 42",
+  ]);
 });
