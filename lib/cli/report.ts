@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import { dataRoot, outputsDir } from "../paths.ts";
 import { measureRunEfficiency } from "../report/efficiency.ts";
 import { findRunDirs, readRun } from "../report/runs.ts";
-import { writeReport } from "../report/write.ts";
+import { reportRunRoots, writeReport } from "../report/write.ts";
 import { cellPath, isFinished, readSweep } from "../sweep/mod.ts";
 
 const USAGE = `usage: deno task cxr report [flags]
@@ -46,7 +46,7 @@ export async function main(args: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const runs = values.runs ?? ["full", "fast"].map((p) => join(outputsDir(), "runs", p));
+  const runs = values.runs ?? reportRunRoots(outputsDir());
   const root = dataRoot(values.data);
   let backend: { name: string; device: string } | undefined;
   if (values.measure) {

@@ -138,4 +138,10 @@ export {
   type VariantsTable,
   variantsTable,
 } from "./variants.ts";
-export { writeReport, type WriteReportOptions, type WriteReportResult } from "./write.ts";
+export {
+  REPORT_PROFILES,
+  reportRunRoots,
+  writeReport,
+  type WriteReportOptions,
+  type WriteReportResult,
+} from "./write.ts";

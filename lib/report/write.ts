@@ -29,6 +29,18 @@ import {
 } from "./runs.ts";
 
 /** Options for {@linkcode writeReport}. */
+/** The profiles whose runs the committed report reads (fast ones reported apart). */
+export const REPORT_PROFILES = ["full", "fast"] as const;
+
+/**
+ * The run folders `outputs/REPORT.md` is written from: `<outputs>/runs/<profile>` for each of
+ * {@linkcode REPORT_PROFILES}. `cxr report` and notebook 05 both use it, so either writes the
+ * same report.
+ */
+export function reportRunRoots(outputs: string): string[] {
+  return REPORT_PROFILES.map((profile) => join(outputs, "runs", profile));
+}
+
 export interface WriteReportOptions {
   /** Run directories, or folders searched (3 levels deep) for run directories. */
   runs: string[];

@@ -10,6 +10,7 @@ import {
   dataFacts,
   pairedTests,
   readRun,
+  reportRunRoots,
   writeReport,
 } from "../../lib/report/mod.ts";
 import { fakeRun } from "./_fixtures.ts";
@@ -339,4 +340,8 @@ Deno.test("writeReport: runs of another recipe stay out of the main sections and
   } finally {
     await rm(root, { recursive: true, force: true });
   }
+});
+
+Deno.test("reportRunRoots: the full and fast profiles' run folders, the report's default input", () => {
+  assert.deepEqual(reportRunRoots("/w/outputs"), ["/w/outputs/runs/full", "/w/outputs/runs/fast"]);
 });
